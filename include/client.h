@@ -1,0 +1,94 @@
+/* client.h - our SMTP client: a state machine over a connected-or-not TCP
+ * socket (curl's smtp_state style: enum + names table, one setter that
+ * traces transitions, one function per command sent and per reply judged). */
+#ifndef SMTPTRACE_CLIENT_H
+#define SMTPTRACE_CLIENT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+/* Stages, for error messages and exit codes (docs/exit-codes.md). */
+enum smtp_stage {
+	STAGE_RESOLVE, STAGE_CONNECT, STAGE_GREETING, STAGE_EHLO, STAGE_HELO,
+	STAGE_MAIL, STAGE_RCPT, STAGE_DATA, STAGE_BODY, STAGE_QUIT, STAGE_DONE,
+};
+const char *smtp_stage_name(enum smtp_stage s);   /* "greeting", "EHLO", "end of data", ... */
+
+/* Exit codes, documented in docs/exit-codes.md. */
+enum {
+	EX_OK_ = 0,
+	EX_USAGE_ = 2,          /* bad option or argument */
+	EX_RESOLVE = 3,         /* server name not found */
+	EX_CONNECT = 4,         /* connection refused / unreachable */
+	EX_TIMEOUT = 5,         /* a stage timed out */
+	EX_LOST = 6,            /* server closed or reset the connection mid-dialogue */
+	EX_CAPTURE = 7,         /* capture could not start (privileges, interface) */
+	EX_INPUT = 8,           /* analyze: file unreadable or not a capture */
+	EX_CUT = 9,             /* analyze: capture cut short; what was read is shown */
+	EX_GREETING = 10,       /* greeting not 220 */
+	EX_HELO = 11,           /* EHLO and HELO rejected */
+	EX_MAIL = 12,           /* MAIL FROM rejected */
+	EX_RCPT = 13,           /* a recipient rejected (mail still sent to the accepted ones) */
+	EX_DATA = 14,           /* DATA rejected */
+	EX_MESSAGE = 15,        /* message rejected after end of data */
+	EX_INTERNAL = 70,       /* out of memory and the like */
+};
+
+/* What the sender wrote, by stream offset (relative to the first byte after
+ * the SYN, i.e. relative sequence number 1 == offset 0). */
+struct sent_rec {
+	uint64_t off, end;       /* [off, end) in the client->server stream */
+	char verb[16];           /* "EHLO", "MAIL", ...; "" for the message body */
+	int is_body;             /* 1: the dot-stuffed message including ".\r\n" */
+	int reply_code;          /* the code the client judged (0: none) */
+};
+
+struct client_timeouts {        /* seconds; RFC 5321 4.5.3.2 defaults */
+	double connect;         /* 30 (not in the RFC; curl's default is 300, swaks 30) */
+	double greeting;        /* 300 (5 min) */
+	double mail;            /* 300 */
+	double rcpt;            /* 300 */
+	double data;            /* 120 (DATA initiation, 2 min) */
+	double block;           /* 180 (data block, 3 min) */
+	double final;           /* 600 (DATA termination, 10 min) */
+	double other;           /* 300: EHLO/HELO/QUIT */
+};
+void client_default_timeouts(struct client_timeouts *t);
+void client_set_all_timeouts(struct client_timeouts *t, double seconds);  /* --timeout */
+
+struct client_opts {
+	const char *helo;              /* EHLO/HELO argument */
+	const char *from;
+	const char *const *to;
+	int nto;
+	const char *msg;               /* built message (CRLF, not stuffed) */
+	size_t msg_len;
+	struct client_timeouts to_s;
+	FILE *transcript;              /* swaks style " -> " / "<-  "; NULL = quiet */
+	int color;                     /* colour the transcript */
+};
+
+struct client_result {
+	int exit_code;                 /* EX_* */
+	enum smtp_stage stage;         /* where it stopped (STAGE_DONE on success) */
+	char error[512];               /* one line, empty on success */
+	int last_code;                 /* last reply code received */
+	int rcpt_accepted, rcpt_rejected;
+	int used_helo;                 /* EHLO was refused, HELO used */
+	struct sent_rec *sent;         /* malloc'd, in stream order */
+	size_t nsent;
+	uint64_t bytes_out, bytes_in;
+	double t_connected, t_quit;    /* CLOCK_REALTIME seconds: connect done, QUIT sent */
+};
+
+/* Connect `fd` (already created and bound) to `sa` within the connect
+ * timeout, then run the dialogue.  Fills *res; returns res->exit_code.
+ * The socket is shut down and closed when this returns (the client waits
+ * for the server's FIN after QUIT, up to 2 s, so the close is captured).
+ * sa == NULL: `fd` is already connected (tests use a socketpair). */
+int client_run(int fd, const struct sockaddr *sa, socklen_t salen,
+               const struct client_opts *o, struct client_result *res);
+void client_result_free(struct client_result *res);
+
+#endif

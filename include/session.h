@@ -1,0 +1,186 @@
+/* session.h - the engine's model of one SMTP-over-TCP session, shared by
+ * engine.c (frames, TCP), reasm.c (reassembly), smtp.c (dissector) and
+ * render.c (output).  Not a public API. */
+#ifndef SMTPTRACE_SESSION_H
+#define SMTPTRACE_SESSION_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "smtp_line.h"
+
+enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
+
+enum fproto { FP_TCP, FP_SMTP, FP_IMF, FP_TLS, FP_ARP, FP_ND };
+
+/* TCP analysis of one frame (bits). */
+enum {
+	TA_RETRANS   = 1 << 0,   /* data already seen */
+	TA_OOO       = 1 << 1,   /* fills an earlier hole */
+	TA_GAP       = 1 << 2,   /* bytes before it were never captured */
+	TA_DUPACK    = 1 << 3,
+	TA_ZEROWIN   = 1 << 4,
+	TA_KEEPALIVE = 1 << 5,
+	TA_OVERMSS   = 1 << 6,   /* longer than the peer's MSS: offload on the capturing host */
+	TA_PORTREUSE = 1 << 7,   /* SYN on a port pair seen before */
+	TA_TRUNC     = 1 << 8,   /* snaplen cut the payload */
+	TA_WINFULL   = 1 << 9,
+};
+
+struct frame_rec {
+	uint64_t ts_ns;
+	uint64_t off;            /* stream offset of the first payload byte (TCP) */
+	uint32_t no;             /* frame number in the file, from 1 */
+	uint32_t seq, ack;       /* raw */
+	uint32_t len;            /* TCP payload length on the wire */
+	uint32_t wirelen;        /* frame length on the wire */
+	uint32_t win;            /* scaled window */
+	uint16_t ta;             /* TA_* */
+	uint16_t mss;
+	int8_t wscale;
+	uint8_t dir;             /* DIR_* */
+	uint8_t flags;           /* TCP flags */
+	uint8_t status;          /* PKT_TRUNCATED / PKT_MALFORMED */
+	uint8_t proto;           /* enum fproto */
+	uint8_t tls_type;        /* TLS record content type of the first byte, 0 if unknown */
+	uint8_t sack_ok;
+	/* ARP / ND */
+	uint8_t arp_op;          /* 1 request, 2 reply; ND: 135 / 136 */
+	uint8_t family;
+	uint8_t sha[6], tha[6];
+	uint8_t spa[16], tpa[16];/* ND: target in tpa, lladdr in sha */
+	const char *err;         /* decode error text, static */
+};
+
+enum ex_kind { EXK_GREETING, EXK_COMMAND, EXK_BODY, EXK_AUTH, EXK_REPLY, EXK_TLS };
+
+struct exchange {
+	uint8_t kind;
+	char verb[16];           /* upper-cased verb ("" for greeting/body) */
+	char *line;              /* the command line as shown (secrets redacted) */
+	uint64_t req_off, req_end;   /* c2s byte range (req_end == req_off: none) */
+	uint64_t rep_off, rep_end;   /* s2c byte range of the reply */
+	int has_req_end;         /* request complete (LF / end of data seen) */
+	int reply_code;          /* 0: no reply seen */
+	int reply_lines;
+	char *reply_text;        /* first line's text (capped) */
+	int reply_inconsistent;
+	int pipelined;           /* sent before the previous command's reply */
+	/* frames, filled at render time */
+	uint32_t *req_frames, nreq, capreq;
+	uint32_t *rep_frames, nrep, caprep;
+	uint32_t ack_frame;      /* first frame of the peer whose ACK covers req_end */
+	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
+};
+
+struct body_info {
+	uint64_t gap;            /* octets not captured */
+	uint64_t size;           /* unstuffed octets, end-of-data line excluded */
+	uint64_t lines;
+	uint64_t stuffed;        /* lines that carried a stuffing dot */
+	char *from, *to, *subject, *msgid, *date;
+	int in_headers;
+	int complete;            /* end of data seen */
+};
+
+struct dissector;            /* smtp.c */
+
+struct dirstate {
+	int seen;                /* any segment seen */
+	int syn;                 /* SYN seen: isn valid */
+	uint32_t isn;            /* SYN's seq; without a SYN: first seq - 1 */
+	uint64_t next;           /* next in-order stream offset */
+	uint64_t max_end;        /* highest end offset seen */
+	int fin;                 /* FIN seen */
+	uint64_t fin_off;
+	uint32_t fin_frame;
+	int rst;
+	int8_t wscale;
+	uint16_t mss;
+	uint32_t last_ack, last_win;
+	int ack_valid;
+	uint64_t frames, bytes, paybytes;
+	uint64_t gap_bytes;      /* bytes never captured */
+	uint32_t retrans, ooo, dupacks, zerowin, keepalive, overmss;
+	/* out-of-order queue */
+	struct ooo_seg *ooo_q;
+	size_t ooo_bytes;
+	uint64_t acked;          /* highest offset the peer acknowledged (in our stream) */
+	int acked_valid;
+};
+
+struct session {
+	void *owner;             /* the engine's flow that holds it */
+	void *eng;               /* the engine */
+	uint32_t index;          /* 1-based, in order of first SMTP frame */
+	int family;
+	uint8_t cip[16], sip[16];
+	uint16_t cport, sport;
+	uint8_t cmac[6], smac[6];/* MACs seen on c2s frames (src, dst) */
+	int has_mac;
+	struct dirstate d[2];
+	struct frame_rec *frames;
+	size_t nframes, capframes;
+	struct exchange *ex;
+	size_t nex, capex;
+	uint32_t transactions;   /* MAIL commands */
+	struct dissector *ds;
+	int is_smtp;             /* 1 smtp, 0 undecided, -1 not smtp */
+	int tls_implicit;        /* SMTPS */
+	int starttls;            /* STARTTLS accepted */
+	uint64_t tls_off[2];     /* from these offsets on, bytes are TLS */
+	int closed;              /* FIN both ways + ACK, or RST */
+	uint32_t close_frame;
+	int first_closer;        /* DIR_C2S / DIR_S2C / -1 */
+	uint64_t first_ts, last_ts;
+	int cut_short;           /* the input ended before the session did */
+	int done;                /* ready to print */
+	char history[32];        /* Zeek-style */
+	size_t hlen;
+	char helo[64], mail_from[128], rcpts[256];
+	int nrcpt;
+	int codes[16]; int ncodes;
+	uint64_t mss_mismatch;
+	int one_direction;       /* only one side seen */
+};
+
+/* reasm.c */
+struct reasm_sink {
+	void (*data)(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
+	void (*gap)(struct session *s, int dir, uint64_t off, uint64_t n);
+};
+/* Process the payload of one TCP segment of `dir` (stream offset `off`, wire
+ * length `len`, `cap` bytes captured); returns TA_* bits for the frame. */
+unsigned reasm_segment(struct session *s, int dir, uint64_t off, uint32_t len,
+                       const uint8_t *p, uint32_t cap, const struct reasm_sink *k);
+/* The peer acknowledged up to `acked` of dir's stream: hand over what waits
+ * beyond a hole that will never be filled. */
+void reasm_acked(struct session *s, int dir, uint64_t acked, const struct reasm_sink *k);
+/* End of the session: flush everything queued, gaps included. */
+void reasm_flush(struct session *s, int dir, const struct reasm_sink *k);
+void reasm_free(struct session *s);
+
+/* smtp.c */
+struct dissector *smtp_new(struct session *s, int show_secrets);
+void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
+void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
+void smtp_end(struct session *s);
+void smtp_free(struct session *s);
+/* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1 can't tell yet */
+int smtp_looks_like(int dir, const uint8_t *p, size_t n);
+size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap);
+
+/* render.c */
+struct engine_opts;
+struct sender_info;
+struct render_ctx {
+	const struct engine_opts *o;
+	uint64_t t0;             /* first frame of the file */
+	int first_session_out;
+	int linktype;
+};
+void render_session(struct render_ctx *r, struct session *s);
+void render_begin(struct render_ctx *r);
+void render_end(struct render_ctx *r, size_t nsessions, uint64_t nframes,
+                uint64_t nother, const char *input_error);
+
+#endif

@@ -1,0 +1,31 @@
+/* smtptrace.h - the two commands, called from main.c. */
+#ifndef SMTPTRACE_H
+#define SMTPTRACE_H
+
+#include "engine.h"
+
+/* Run a saved capture through the engine; returns an exit code. */
+int analyze_file(const char *path, const struct engine_opts *eo);
+
+struct send_args {
+	const char *server;            /* HOST[:PORT] */
+	const char *from;
+	const char *to[64];
+	int nto;
+	const char *subject;
+	const char *body;              /* --body */
+	const char *body_file;         /* --body-file; neither: stdin */
+	const char *helo;
+	double timeout;                /* 0: RFC 5321 defaults */
+	const char *iface;             /* -i */
+	int fresh_arp;
+	const char *out_file;          /* -w */
+	int no_capture;
+	int quiet;
+	const char *user;              /* -Z */
+	struct engine_opts eo;
+};
+
+int send_mail(struct send_args *a);
+
+#endif

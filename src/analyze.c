@@ -1,0 +1,58 @@
+/* analyze.c - `smtptrace analyze FILE`: read a capture with libpcap (pcap or
+ * pcapng, micro- or nanosecond) and run it through the engine. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <pcap/pcap.h>
+#include "client.h"
+#include "decode.h"
+#include "engine.h"
+#include "smtptrace.h"
+
+int analyze_file(const char *path, const struct engine_opts *eo)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!pc) {
+		/* libpcap says "unknown file format" for a file that is not a capture */
+		fprintf(stderr, "smtptrace: %s: %s\n", path, err[0] ? err : strerror(errno));
+		return EX_INPUT;
+	}
+	int dlt = pcap_datalink(pc);
+	if (!decode_linktype_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		fprintf(stderr, "smtptrace: %s: link type %s (%d) is not supported "
+		        "(Ethernet, Linux cooked v1/v2, BSD loopback and raw IP are)\n",
+		        path, name ? name : "?", dlt);
+		pcap_close(pc);
+		return EX_INPUT;
+	}
+	struct engine *e = engine_new(eo, dlt);
+	if (!e) {
+		pcap_close(pc);
+		return EX_INTERNAL;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r, rc = 0;
+	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
+		engine_frame(e, ts, data, h->caplen, h->len);
+	}
+	if (r == PCAP_ERROR) {
+		/* e.g. "truncated dump file; tried to read 1500 captured bytes, only got 12" */
+		char what[PCAP_ERRBUF_SIZE + 64];
+		snprintf(what, sizeof what, "capture cut short: %s", pcap_geterr(pc));
+		engine_input_error(e, what);
+		fprintf(stderr, "smtptrace: %s: %s\n", path, what);
+		rc = EX_CUT;
+	}
+	engine_finish(e);
+	engine_free(e);
+	pcap_close(pc);
+	if (fflush(eo->out ? eo->out : stdout) != 0) {
+		fprintf(stderr, "smtptrace: writing the output: %s\n", strerror(errno));
+		return EX_INTERNAL;
+	}
+	return rc;
+}

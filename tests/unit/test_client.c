@@ -1,0 +1,496 @@
+/* test_client.c - client_run against a scripted fake server in a thread,
+ * over a socketpair or a 127.0.0.1 listener (loopback only). */
+#include "client.h"
+#include "unit.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Script steps: "S<bytes>" send, "W" pause 30 ms, "R" read one line,
+ * "D" read up to the end of data, "E" read until EOF, "C" close now,
+ * "H" wait, not reading, until the client hangs up. */
+struct fake {
+	int fd, listen_fd;
+	const char *const *script;
+	char got[65536];
+	size_t got_len;
+};
+
+static int read_byte(struct fake *f)
+{
+	char ch;
+	if (recv(f->fd, &ch, 1, 0) != 1)
+		return -1;
+	if (f->got_len < sizeof f->got)
+		f->got[f->got_len++] = ch;
+	return (unsigned char)ch;
+}
+
+static int ends_with(const struct fake *f, const char *s)
+{
+	size_t n = strlen(s);
+	return f->got_len >= n && memcmp(f->got + f->got_len - n, s, n) == 0;
+}
+
+static int run_step(struct fake *f, const char *st)
+{
+	switch (st[0]) {
+	case 'S':
+		return send(f->fd, st + 1, strlen(st + 1), MSG_NOSIGNAL) < 0 ? -1 : 0;
+	case 'W':
+		nanosleep(&(struct timespec){ 0, 30000000 }, NULL);
+		return 0;
+	case 'H':
+		poll(&(struct pollfd){ .fd = f->fd, .events = POLLRDHUP }, 1, 10000);
+		return 0;
+	case 'R':
+		for (int ch; (ch = read_byte(f)) != '\n';)
+			if (ch < 0)
+				return -1;
+		return 0;
+	case 'D':
+		while (!ends_with(f, "\r\n.\r\n"))
+			if (read_byte(f) < 0)
+				return -1;
+		return 0;
+	case 'E':
+		while (read_byte(f) >= 0)
+			;
+		return 0;
+	default:  /* 'C' */
+		return -1;
+	}
+}
+
+static void *server(void *arg)
+{
+	struct fake *f = arg;
+	if (f->listen_fd >= 0)
+		f->fd = accept(f->listen_fd, NULL, NULL);
+	for (const char *const *st = f->script; *st && run_step(f, *st) == 0; st++)
+		;
+	close(f->fd);
+	return NULL;
+}
+
+static const char *const one[] = { "bob@example.org" };
+static const char *const two[] = { "bad@example.org", "bob@example.org" };
+static const char msg[] = "Subject: t\r\n\r\n.hidden dot\r\nbye\r\n";
+
+static void opts_init(struct client_opts *o, FILE *tr)
+{
+	memset(o, 0, sizeof *o);
+	o->helo = "client.test";
+	o->from = "alice@example.com";
+	o->to = one;
+	o->nto = 1;
+	o->msg = msg;
+	o->msg_len = sizeof msg - 1;
+	client_set_all_timeouts(&o->to_s, 3);
+	o->transcript = tr;
+}
+
+/* The records tile the stream and match what the server received. */
+static void check_records(const struct client_result *r, const struct fake *f)
+{
+	int ok = r->nsent > 0 && r->sent[0].off == 0;
+	for (size_t i = 0; ok && i < r->nsent; i++) {
+		const struct sent_rec *s = &r->sent[i];
+		ok &= s->end >= s->off && s->end <= f->got_len;
+		if (i + 1 < r->nsent)
+			ok &= s->end == r->sent[i + 1].off;
+		if (ok && !s->is_body)
+			ok &= strncmp(f->got + s->off, s->verb, strlen(s->verb)) == 0 &&
+			      memcmp(f->got + s->end - 2, "\r\n", 2) == 0;
+		if (ok && s->is_body)
+			ok &= memcmp(f->got + s->end - 5, "\r\n.\r\n", 5) == 0;
+	}
+	CHECK(ok);
+	CHECK(r->nsent > 0 && r->sent[r->nsent - 1].end == f->got_len);
+	CHECK(r->bytes_out == f->got_len);
+}
+
+/* Run the client over a socketpair against `script`; transcript into *tr. */
+static int run_pair(const char *const *script, struct client_opts *o,
+                    struct client_result *r, struct fake *f, char **tr)
+{
+	int sv[2];
+	size_t trlen;
+	FILE *tf = open_memstream(tr, &trlen);
+	memset(f, 0, sizeof *f);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	f->fd = sv[1];
+	f->listen_fd = -1;
+	f->script = script;
+	o->transcript = tf;
+	pthread_t th;
+	pthread_create(&th, NULL, server, f);
+	int rc = client_run(sv[0], NULL, 0, o, r);
+	pthread_join(th, NULL);
+	fclose(tf);
+	return rc;
+}
+
+static void verbs_are(const struct client_result *r, const char *want)
+{
+	char got[256] = "";
+	for (size_t i = 0; i < r->nsent; i++) {
+		char one_[40];
+		snprintf(one_, sizeof one_, "%s%s/%d", i ? " " : "",
+		         r->sent[i].is_body ? "." : r->sent[i].verb, r->sent[i].reply_code);
+		strcat(got, one_);
+	}
+	CHECK_STR(got, want);
+}
+
+static void test_ok_split_greeting(void)
+{
+	static const char *const s[] = {
+		"S2", "W", "S20 mx.example", "W", "S ESMTP\r", "W", "S\n",
+		"R", "S250-mx.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+		"R", "S250\r\n",                       /* bare code */
+		"R", "S250 2.1.5 ok\r\n", "R", "S354 go\r\n",
+		"D", "S250 2.0.0 queued\r\n", "R", "S221 2.0.0 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == 0);
+	CHECK_STR(r.error, "");
+	CHECK(r.stage == STAGE_DONE && r.last_code == 221 && r.rcpt_accepted == 1);
+	verbs_are(&r, "EHLO/250 MAIL/250 RCPT/250 DATA/354 ./250 QUIT/221");
+	check_records(&r, &f);
+	CHECK(strstr(f.got, "\r\n..hidden dot\r\n") != NULL);
+	CHECK(strstr(tr, "<-  220 mx.example ESMTP\n") != NULL);
+	CHECK(strstr(tr, " -> MAIL FROM:<alice@example.com>\n<-  250\n") != NULL);
+	CHECK(strstr(tr, " -> ..hidden dot\n -> bye\n -> .\n") != NULL);
+	CHECK(r.t_connected > 0 && r.t_quit >= r.t_connected);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_replies_in_one_write(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n250-x\r\n250 ok\r\n", "R", "R",
+		"S250 ok\r\n250 ok\r\n354 go\r\n", "R", "R", "D",
+		"S250 queued\r\n221 bye\r\n", "R", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == 0);
+	verbs_are(&r, "EHLO/250 MAIL/250 RCPT/250 DATA/354 ./250 QUIT/221");
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_helo_fallback(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S502 5.5.1 EHLO not implemented\r\n", "R", "S250 hello\r\n",
+		"R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S354 go\r\n",
+		"D", "S250 ok\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == 0);
+	CHECK(r.used_helo == 1);
+	verbs_are(&r, "EHLO/502 HELO/250 MAIL/250 RCPT/250 DATA/354 ./250 QUIT/221");
+	CHECK(strstr(tr, "<** 502 5.5.1 EHLO not implemented\n -> HELO client.test\n") != NULL);
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_one_rcpt_rejected(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S550 5.1.1 user unknown\r\n", "R", "S250 ok\r\n", "R", "S354 go\r\n",
+		"D", "S250 ok\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	o.to = two;
+	o.nto = 2;
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_RCPT);
+	CHECK_STR(r.error, "1 of 2 recipients rejected: RCPT TO:<bad@example.org> rejected: "
+	          "550 5.1.1 user unknown; message sent to the others");
+	CHECK(r.rcpt_accepted == 1 && r.rcpt_rejected == 1 && r.stage == STAGE_DONE);
+	verbs_are(&r, "EHLO/250 MAIL/250 RCPT/550 RCPT/250 DATA/354 ./250 QUIT/221");
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_all_rcpt_rejected(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S550 5.1.1 user unknown\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_RCPT);
+	CHECK_STR(r.error, "RCPT TO:<bob@example.org> rejected: 550 5.1.1 user unknown");
+	CHECK(r.stage == STAGE_RCPT);
+	verbs_are(&r, "EHLO/250 MAIL/250 RCPT/550 QUIT/221");
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_data_rejected(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S554-5.7.1 no thanks\r\n554 5.7.1 really\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_DATA);
+	CHECK_STR(r.error, "DATA rejected: 554 5.7.1 no thanks 5.7.1 really");
+	CHECK(r.stage == STAGE_DATA);
+	verbs_are(&r, "EHLO/250 MAIL/250 RCPT/250 DATA/554 QUIT/221");
+	CHECK(strstr(tr, "<** 554-5.7.1 no thanks\n<** 554 5.7.1 really\n") != NULL);
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_message_rejected(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S354 go\r\n", "D", "S554 5.6.0 spam\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_MESSAGE);
+	CHECK_STR(r.error, "message rejected after end of data: 554 5.6.0 spam");
+	CHECK(r.stage == STAGE_BODY);
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_silent_server(void)
+{
+	static const char *const s[] = { "E", NULL };
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	client_set_all_timeouts(&o.to_s, 0.2);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_TIMEOUT);
+	CHECK_STR(r.error, "timeout after 0.2 s waiting for the greeting");
+	CHECK(r.stage == STAGE_GREETING && r.nsent == 0 && f.got_len == 0);
+	CHECK(strstr(tr, "*** timeout after 0.2 s") != NULL);
+	client_result_free(&r);
+	free(tr);
+}
+
+/* The server stops reading during the message: the block timeout fires. */
+static void test_block_timeout(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S354 go\r\n", "H", "E", NULL,
+	};
+	size_t n = 8 << 20;
+	char *big = malloc(n);
+	memset(big, 'x', n);
+	for (size_t i = 99; i < n; i += 100)
+		big[i] = '\n';
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	client_set_all_timeouts(&o.to_s, 0.2);
+	o.msg = big;
+	o.msg_len = n;
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_TIMEOUT);
+	CHECK_STR(r.error, "timeout after 0.2 s sending the message");
+	CHECK(r.stage == STAGE_BODY && r.nsent == 5 && r.sent[4].is_body);
+	CHECK(r.sent[4].end == r.bytes_out && r.bytes_out < n);
+	client_result_free(&r);
+	free(tr);
+	free(big);
+}
+
+static void test_server_closes(void)
+{
+	static const char *const s[] = { "S220 hi\r\n", "R", "C", NULL };
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_LOST);
+	CHECK_STR(r.error, "connection closed by the server while waiting for the reply to EHLO");
+	CHECK(r.stage == STAGE_EHLO);
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_malformed_and_injection(void)
+{
+	static const char *const s[] = { "S220 hi\r\n", "R", "Shello there\r\n", "E", NULL };
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == EX_HELO);
+	CHECK_STR(r.error, "malformed reply while waiting for the reply to EHLO: \"hello there\"");
+	client_result_free(&r);
+	free(tr);
+
+	static const char *const quiet[] = { "E", NULL };
+	static const char *const evil[] = { "x@y>\r\nRCPT TO:<evil@example.org" };
+	opts_init(&o, NULL);
+	o.to = evil;
+	CHECK(run_pair(quiet, &o, &r, &f, &tr) == EX_USAGE_);
+	CHECK_STR(r.error, "--to: address contains a line break");
+	CHECK(f.got_len == 0);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_long_body_transcript(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S354 go\r\n", "D", "S250 ok\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	char body[400] = "";
+	for (int i = 1; i <= 30; i++)
+		sprintf(body + strlen(body), "line %02d\r\n", i);
+	struct client_opts o;
+	struct client_result r;
+	struct fake f;
+	char *tr;
+	opts_init(&o, NULL);
+	o.msg = body;
+	o.msg_len = strlen(body);
+	CHECK(run_pair(s, &o, &r, &f, &tr) == 0);
+	CHECK(strstr(tr, " -> line 10\n -> [... 20 more lines, 180 bytes ...]\n -> .\n") != NULL);
+	CHECK(strstr(tr, "line 11") == NULL);
+	check_records(&r, &f);
+	client_result_free(&r);
+	free(tr);
+}
+
+/* A real TCP connection to a 127.0.0.1 listener, and a refused one. */
+static void test_loopback(void)
+{
+	static const char *const s[] = {
+		"S220 hi\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n", "R", "S250 ok\r\n",
+		"R", "S354 go\r\n", "D", "S250 ok\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t sl = sizeof sa;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(bind(lfd, (struct sockaddr *)&sa, sl) == 0 && listen(lfd, 1) == 0);
+	getsockname(lfd, (struct sockaddr *)&sa, &sl);
+	struct fake *f = calloc(1, sizeof *f);
+	f->listen_fd = lfd;
+	f->script = s;
+	pthread_t th;
+	pthread_create(&th, NULL, server, f);
+	char *tr;
+	size_t trlen;
+	FILE *tf = open_memstream(&tr, &trlen);
+	struct client_opts o;
+	struct client_result r;
+	opts_init(&o, tf);
+	int cfd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(client_run(cfd, (struct sockaddr *)&sa, sl, &o, &r) == 0);
+	pthread_join(th, NULL);
+	fclose(tf);
+	char want[128];
+	snprintf(want, sizeof want, "=== Trying 127.0.0.1:%u...\n=== Connected to 127.0.0.1.\n"
+	         "<-  220 hi\n", ntohs(sa.sin_port));
+	CHECK(strncmp(tr, want, strlen(want)) == 0);
+	check_records(&r, f);
+	client_result_free(&r);
+	free(tr);
+	close(lfd);
+	free(f);
+
+	/* A bound socket that does not listen refuses connections. */
+	int bfd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = 0;
+	sl = sizeof sa;
+	bind(bfd, (struct sockaddr *)&sa, sl);
+	getsockname(bfd, (struct sockaddr *)&sa, &sl);
+	opts_init(&o, NULL);
+	cfd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(client_run(cfd, (struct sockaddr *)&sa, sl, &o, &r) == EX_CONNECT);
+	snprintf(want, sizeof want, "connection refused by 127.0.0.1:%u", ntohs(sa.sin_port));
+	CHECK_STR(r.error, want);
+	CHECK(r.stage == STAGE_CONNECT);
+	client_result_free(&r);
+	close(bfd);
+}
+
+static void test_names_and_timeouts(void)
+{
+	CHECK_STR(smtp_stage_name(STAGE_GREETING), "greeting");
+	CHECK_STR(smtp_stage_name(STAGE_BODY), "end of data");
+	struct client_timeouts t;
+	client_default_timeouts(&t);
+	CHECK(t.greeting == 300 && t.data == 120 && t.block == 180 && t.final == 600);
+	client_set_all_timeouts(&t, 7);
+	CHECK(t.connect == 7 && t.final == 7 && t.other == 7);
+}
+
+int main(void)
+{
+	test_ok_split_greeting();
+	test_replies_in_one_write();
+	test_helo_fallback();
+	test_one_rcpt_rejected();
+	test_all_rcpt_rejected();
+	test_data_rejected();
+	test_message_rejected();
+	test_silent_server();
+	test_block_timeout();
+	test_server_closes();
+	test_malformed_and_injection();
+	test_long_body_transcript();
+	test_loopback();
+	test_names_and_timeouts();
+	return UNIT_DONE();
+}

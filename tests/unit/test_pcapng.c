@@ -1,0 +1,168 @@
+/* test_pcapng.c - write a pcapng file, read it back with libpcap (nanosecond
+ * precision) and, when tshark is installed, check that it reads it without a
+ * warning and shows the packet comments. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pcap/pcap.h>
+
+#include "unit.h"
+#include "pcapng.h"
+
+struct frame {
+	uint64_t ts_ns;
+	uint32_t len;
+	const char *comment;
+};
+
+/* Odd and even lengths, with and without comments, a ts needing the high
+ * 32 bits, and a ts with a non-zero nanosecond part. */
+static const struct frame frames[] = {
+	{ 1700000000123456789ull, 60, NULL },
+	{ 1700000000123456790ull, 61, "first comment" },
+	{ 1700000001000000001ull, 1, NULL },
+	{ 1700000001999999999ull, 1514, "a longer comment, odd length" },
+	{ 1700000002000000000ull, 63, "" },
+	{ 1700000003000000007ull, 257, "x" },
+};
+#define NFRAMES (sizeof frames / sizeof frames[0])
+
+static void fill(uint8_t *buf, uint32_t len, size_t seed)
+{
+	for (uint32_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 7 + seed * 13 + 1);
+}
+
+static int write_file(const char *path)
+{
+	struct pcapng_writer w;
+	uint8_t buf[2048];
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f)
+		return -1;
+	rc |= pcapng_open(&w, f, DLT_EN10MB, 262144, "lo", "filter: tcp port 25");
+	for (size_t i = 0; i < NFRAMES; i++) {
+		fill(buf, frames[i].len, i);
+		rc |= pcapng_write_packet(&w, frames[i].ts_ns, buf, frames[i].len,
+		                          frames[i].len + (i == 2 ? 99 : 0),
+		                          frames[i].comment);
+	}
+	rc |= pcapng_write_stats(&w, 1700000004000000000ull, NFRAMES, 0);
+	rc |= pcapng_flush(&w);
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+static void read_back(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint8_t want[2048];
+	size_t n = 0;
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path,
+	                PCAP_TSTAMP_PRECISION_NANO, errbuf);
+
+	CHECK(p != NULL);
+	if (!p) {
+		fprintf(stderr, "pcap: %s\n", errbuf);
+		return;
+	}
+	CHECK(pcap_datalink(p) == DLT_EN10MB);
+	CHECK(pcap_snapshot(p) == 262144);
+	while (pcap_next_ex(p, &h, &data) == 1 && n < NFRAMES) {
+		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull
+		              + (uint64_t)h->ts.tv_usec;
+		fill(want, frames[n].len, n);
+		CHECK(ts == frames[n].ts_ns);
+		CHECK_MEM(data, h->caplen, want, frames[n].len);
+		CHECK(h->len == frames[n].len + (n == 2 ? 99 : 0));
+		n++;
+	}
+	CHECK(n == NFRAMES);
+	CHECK(pcap_next_ex(p, &h, &data) == PCAP_ERROR_BREAK);   /* clean EOF */
+	pcap_close(p);
+}
+
+/* Sticky error: a failed write makes every later call fail. */
+static void sticky_error(void)
+{
+	struct pcapng_writer w;
+	uint8_t b[4] = { 0 };
+	FILE *f = fopen("/dev/full", "wb");
+
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);
+	CHECK(pcapng_open(&w, f, DLT_EN10MB, 65535, "eth0", NULL) == -1);
+	CHECK(w.err != 0);
+	CHECK(pcapng_write_packet(&w, 1, b, 4, 4, NULL) == -1);
+	CHECK(pcapng_flush(&w) == -1);
+	fclose(f);
+}
+
+static int have_tshark(void)
+{
+	return system("command -v tshark >/dev/null 2>&1") == 0;
+}
+
+/* Run a shell command, return its stdout (static buffer). */
+static const char *run(const char *cmd)
+{
+	static char out[4096];
+	size_t n = 0;
+	FILE *p = popen(cmd, "r");
+
+	out[0] = '\0';
+	if (!p)
+		return out;
+	n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	return out;
+}
+
+static void tshark_check(const char *path)
+{
+	char cmd[512];
+
+	if (!have_tshark()) {
+		fprintf(stderr, "test_pcapng: tshark not found, skipping tshark checks\n");
+		return;
+	}
+	/* stderr only: any warning or error fails the check (tshark's note
+	 * about running as root says nothing about the file) */
+	snprintf(cmd, sizeof cmd,
+	         "tshark -n -r '%s' 2>&1 >/dev/null | grep -v '^Running as user'",
+	         path);
+	CHECK_STR(run(cmd), "");
+	snprintf(cmd, sizeof cmd,
+	         "tshark -n -r '%s' -T fields -e frame.comment 2>/dev/null", path);
+	CHECK_STR(run(cmd), "\nfirst comment\n\na longer comment, odd length\n\nx\n");
+	snprintf(cmd, sizeof cmd,
+	         "tshark -n -r '%s' -T fields -e frame.time_epoch 2>/dev/null | sed -n 4p",
+	         path);
+	CHECK_STR(run(cmd), "1700000001.999999999\n");
+}
+
+int main(void)
+{
+	char path[] = "/tmp/test_pcapng.XXXXXX";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return UNIT_DONE();
+	close(fd);
+	CHECK(write_file(path) == 0);
+	read_back(path);
+	tshark_check(path);
+	sticky_error();
+	unlink(path);
+	return UNIT_DONE();
+}
