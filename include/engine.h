@@ -19,6 +19,7 @@ struct sender_info {
 	const struct sent_rec *sent;   /* byte ranges of what it wrote */
 	size_t nsent;
 	const char *server_arg;        /* --server as given */
+	int server_port;
 	const char *ifname;
 	const char *nexthop;           /* printable next-hop address */
 	int via_gateway, loopback;

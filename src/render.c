@@ -693,7 +693,7 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		fprintf(o, "  MACs: client side %s, server side %s%s\n", m1, m2,
 		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? "" : " (loopback)");
 	}
-	fprintf(o, "\n  %-5s %-10s %-3s %-5s %s\n", "No.", "Time", "Dir", "Proto", "Role / details");
+	fprintf(o, "\n%7s %10s %-3s %-4s %s\n", "No.", "Time", "Dir", "Prot", "Role, then TCP details and SMTP text");
 	for (size_t i = 0; i < s->nframes; i++) {
 		const struct frame_rec *f = &s->frames[i];
 		struct sbuf role = { .n = 0 }, sum = { .n = 0 };
@@ -750,9 +750,8 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		const struct body_info *b = s->ex[i].bi;
 		if (!b)
 			continue;
-		fprintf(o, "  Message: %llu bytes, %llu lines%s%s%s\n", (unsigned long long)b->size,
-		        (unsigned long long)b->lines, b->stuffed ? ", dot-stuffed lines: " : "",
-		        b->stuffed ? "" : "", b->complete ? "" : " (end of data not seen)");
+		fprintf(o, "  Message: %llu bytes, %llu lines%s\n", (unsigned long long)b->size,
+		        (unsigned long long)b->lines, b->complete ? "" : " (end of data not seen)");
 		if (b->stuffed)
 			fprintf(o, "    %llu line(s) began with '.', sent doubled (dot-stuffing)\n",
 			        (unsigned long long)b->stuffed);

@@ -184,6 +184,8 @@ static void run_engine(const struct capture *cap, const struct engine_opts *eo,
 {
 	struct engine_opts o = *eo;
 	o.sender = si;
+	if (!o.port)                   /* we know which port is SMTP */
+		o.port = si->server_port;
 	struct engine *e = engine_new(&o, cap ? cap->linktype : 1);
 	if (!e)
 		return;
@@ -348,7 +350,7 @@ int send_mail(struct send_args *a)
 			.via_gateway = ri.via_gateway, .loopback = ri.loopback,
 			.neigh_cached = neigh_cached, .fresh_arp = fresh,
 			.ps_recv = cap.ps_recv, .ps_drop = cap.ps_drop, .ps_ifdrop = cap.ps_ifdrop,
-			.capture_file = path, .result = &res,
+			.capture_file = path, .result = &res, .server_port = atoi(port),
 		};
 		if (a->eo.format == FMT_TEXT && !a->quiet)
 			fputs("\n", stdout);
@@ -366,7 +368,7 @@ int send_mail(struct send_args *a)
 		capture_free(&cap);
 	} else if (a->eo.format == FMT_JSON) {
 		struct sender_info si = { .sent = res.sent, .nsent = res.nsent, .server_arg = a->server,
-		                          .result = &res };
+		                          .result = &res, .server_port = atoi(port) };
 		run_engine(NULL, &a->eo, &si);
 	}
 	if (res.error[0])
