@@ -82,7 +82,11 @@ struct body_info {
 	int complete;            /* end of data seen */
 };
 
-struct dissector;            /* smtp.c */
+struct dissector;            /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
+ * is followed by '.'; returns its index (not counted), or n. */
+size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
+
+/* smtp.c */
 
 struct dirstate {
 	int seen;                /* any segment seen */
@@ -158,6 +162,10 @@ void reasm_acked(struct session *s, int dir, uint64_t acked, const struct reasm_
 /* End of the session: flush everything queued, gaps included. */
 void reasm_flush(struct session *s, int dir, const struct reasm_sink *k);
 void reasm_free(struct session *s);
+
+/* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
+ * is followed by '.'; returns its index (not counted), or n. */
+size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
 
 /* smtp.c */
 struct dissector *smtp_new(struct session *s, int show_secrets);

@@ -1,6 +1,7 @@
 /* analyze.c - `smtptrace analyze FILE`: read a capture with libpcap (pcap or
  * pcapng, micro- or nanosecond) and run it through the engine. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <pcap/pcap.h>
@@ -27,6 +28,12 @@ int analyze_file(const char *path, const struct engine_opts *eo)
 		pcap_close(pc);
 		return EX_INPUT;
 	}
+	/* Sessions come and go by the thousand: keep freed memory for the next
+	 * one instead of returning it to the kernel (which zeroes it again). */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	static char obuf[1 << 20];
+	setvbuf(eo->out ? eo->out : stdout, obuf, _IOFBF, sizeof obuf);
 	struct engine *e = engine_new(eo, dlt);
 	if (!e) {
 		pcap_close(pc);

@@ -33,6 +33,60 @@ static void sb_add(struct sbuf *s, const char *fmt, ...)
 		s->n += (size_t)r < sizeof s->b - s->n ? (size_t)r : sizeof s->b - s->n - 1;
 }
 
+static void sb_str(struct sbuf *s, const char *t)
+{
+	size_t n = strlen(t);
+	if (n > sizeof s->b - 1 - s->n)
+		n = sizeof s->b - 1 - s->n;
+	memcpy(s->b + s->n, t, n);
+	s->n += n;
+	s->b[s->n] = '\0';
+}
+
+/* decimal digits of v at the end of buf[24]; returns the first digit */
+static char *u64_digits(uint64_t v, char *end)
+{
+	*end = '\0';
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void sb_u(struct sbuf *s, const char *label, uint64_t v)
+{
+	char d[24];
+	sb_str(s, label);
+	sb_str(s, u64_digits(v, d + sizeof d - 1));
+}
+
+static void put_u(FILE *f, uint64_t v)
+{
+	char d[24];
+	fputs_unlocked(u64_digits(v, d + sizeof d - 1), f);
+}
+
+/* seconds with nine decimals from nanoseconds, without floating point */
+static void put_secs(FILE *f, uint64_t ns, int neg)
+{
+	char d[24];
+	char *frac = u64_digits(ns % 1000000000ull + 1000000000ull, d + sizeof d - 1);
+	if (neg)
+		putc_unlocked('-', f);
+	put_u(f, ns / 1000000000ull);
+	putc_unlocked('.', f);
+	fputs_unlocked(frac + 1, f);
+}
+
+static void put_time(FILE *f, const struct render_ctx *r, uint64_t ts)
+{
+	if (ts >= r->t0)
+		put_secs(f, ts - r->t0, 0);
+	else
+		put_secs(f, r->t0 - ts, 1);
+}
+
 static void ip_str(int family, const uint8_t *a, char *out, size_t cap)
 {
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, out, (socklen_t)cap))
@@ -62,25 +116,34 @@ static void json_str(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
-	putc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	putc_unlocked('"', f);
+	while (*s) {
+		size_t run = 0;
+		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
+		       s[run] != 0x7f)
+			run++;
+		fwrite_unlocked(s, 1, run, f);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
 		else
-			putc(c, f);
+			fprintf(f, "\\u%04x", c);
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 }
 
 static void json_frames(FILE *f, const uint32_t *v, uint32_t n)
 {
-	putc('[', f);
-	for (uint32_t i = 0; i < n; i++)
-		fprintf(f, i ? ",%u" : "%u", v[i]);
-	putc(']', f);
+	putc_unlocked('[', f);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			putc_unlocked(',', f);
+		put_u(f, v[i]);
+	}
+	putc_unlocked(']', f);
 }
 
 /* ---- mapping byte ranges onto frames -------------------------------------- */
@@ -331,12 +394,13 @@ static void flags_str(uint8_t fl, char *out, size_t cap)
 /* position (1-based) of `no` among the frames of x, and the total */
 static void seg_pos(const uint32_t *v, uint32_t n, uint32_t no, uint32_t *k)
 {
-	*k = 0;
-	for (uint32_t i = 0; i < n; i++)
-		if (v[i] == no) {
-			*k = i + 1;
-			return;
-		}
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < no) lo = mid + 1;
+		else hi = mid;
+	}
+	*k = lo < n && v[lo] == no ? lo + 1 : 0;
 }
 
 static void role_arp(const struct session *s, const struct frame_rec *f, struct sbuf *r)
@@ -397,7 +461,7 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 			n = x->nreq;
 			if (x->kind == EXK_BODY) {
 				int last = x->has_req_end && f->off + f->len >= x->req_end;
-				sb_add(r, last ? "end of data" : "message body");
+				sb_str(r, last ? "end of data" : "message body");
 			} else if (x->kind == EXK_AUTH)
 				sb_add(r, "AUTH response");
 			else
@@ -415,8 +479,11 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 				sb_add(r, "reply to %s: %d (%s)", x->kind == EXK_AUTH ? "AUTH response" : lab,
 				       x->reply_code, smtp_code_meaning(x->reply_code));
 		}
-		if (n > 1 && m->count == 1)
-			sb_add(r, " (segment %u of %u)", k, n);
+		if (n > 1 && m->count == 1) {
+			sb_u(r, " (segment ", k);
+			sb_u(r, " of ", n);
+			sb_str(r, ")");
+		}
 	}
 	if (m->count > 1 && f->dir == DIR_C2S) {
 		int pip = 0;
@@ -519,10 +586,13 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 	const struct dirstate *d = &s->d[f->dir], *p = &s->d[!f->dir];
 	uint32_t seq = raw ? f->seq : (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - d->isn);
 	uint32_t ack = raw ? f->ack : (uint32_t)(f->ack - p->isn);
-	sb_add(r, "[%s] seq=%u", fl, seq);
+	sb_str(r, "[");
+	sb_str(r, fl);
+	sb_u(r, "] seq=", seq);
 	if (f->flags & TH_ACK)
-		sb_add(r, " ack=%u", ack);
-	sb_add(r, " len=%u win=%u", f->len, f->win);
+		sb_u(r, " ack=", ack);
+	sb_u(r, " len=", f->len);
+	sb_u(r, " win=", f->win);
 	if (f->mss) sb_add(r, " mss=%u", f->mss);
 	if (f->wscale >= 0 && (f->flags & TH_SYN)) sb_add(r, " ws=%d", f->wscale);
 	if (f->sack_ok) sb_add(r, " sack");
@@ -850,19 +920,33 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 		role.b[0] = sum.b[0] = '\0';
 		frame_role(v, i, &role);
 		frame_summary(v, i, r->o->raw_seq, &sum);
-		fprintf(o, "%s\n {\"no\":%u,\"time\":%.9f,\"proto\":\"%s\",\"dir\":\"%s\",\"role\":",
-		        i ? "," : "", f->no, secs(r, f->ts_ns), proto_name(f->proto), dir_name(f->dir));
+		fputs_unlocked(i ? ",\n {\"no\":" : "\n {\"no\":", o);
+		put_u(o, f->no);
+		fputs_unlocked(",\"time\":", o);
+		put_time(o, r, f->ts_ns);
+		fputs_unlocked(",\"proto\":\"", o);
+		fputs_unlocked(proto_name(f->proto), o);
+		fputs_unlocked("\",\"dir\":\"", o);
+		fputs_unlocked(dir_name(f->dir), o);
+		fputs_unlocked("\",\"role\":", o);
 		json_str(o, role.b);
-		fputs(",\"summary\":", o);
+		fputs_unlocked(",\"summary\":", o);
 		json_str(o, sum.b);
 		if (f->dir <= 1) {
 			char fl[40];
 			flags_str(f->flags, fl, sizeof fl);
-			fprintf(o, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u,\"len\":%u,\"win\":%u", fl,
-			        (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - s->d[f->dir].isn),
-			        (f->flags & TH_ACK) ? (uint32_t)(f->ack - s->d[!f->dir].isn) : 0, f->len, f->win);
+			fputs_unlocked(",\"flags\":\"", o);
+			fputs_unlocked(fl, o);
+			fputs_unlocked("\",\"seq\":", o);
+			put_u(o, (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - s->d[f->dir].isn));
+			fputs_unlocked(",\"ack\":", o);
+			put_u(o, (f->flags & TH_ACK) ? (uint32_t)(f->ack - s->d[!f->dir].isn) : 0);
+			fputs_unlocked(",\"len\":", o);
+			put_u(o, f->len);
+			fputs_unlocked(",\"win\":", o);
+			put_u(o, f->win);
 		}
-		fputs("}", o);
+		putc_unlocked('}', o);
 	}
 	fputs("],\"exchanges\":[", o);
 	for (size_t i = 0; i < s->nex; i++) {
