@@ -176,6 +176,7 @@ struct fmap {                        /* per frame: the exchanges it carries */
 	uint8_t tls;
 	uint32_t acked_first, acked_count; /* exchanges whose request/reply it first ACKs */
 	uint8_t acks_reply;              /* acked_* refer to replies */
+	uint8_t acks_fin;                /* first to acknowledge the peer's FIN */
 };
 
 struct view {
@@ -300,7 +301,7 @@ static void build_view(struct view *v, struct session *s)
 	size_t jr = 0, jp = 0;
 	uint64_t last[2] = { 0, 0 };
 	uint32_t last32[2] = { 0, 0 };
-	int have[2] = { 0, 0 };
+	int have[2] = { 0, 0 }, fin_acked[2] = { 0, 0 };
 	for (size_t i = 0; i < s->nframes; i++) {
 		struct frame_rec *f = &s->frames[i];
 		if (f->dir > 1 || !(f->flags & TH_ACK))
@@ -314,6 +315,10 @@ static void build_view(struct view *v, struct session *s)
 			last[peer] += (uint64_t)(int64_t)(int32_t)(a32 - last32[peer]);
 		last32[peer] = a32;
 		uint64_t acked = last[peer];
+		if (s->d[peer].fin && !fin_acked[peer] && acked >= s->d[peer].fin_off + 1) {
+			fin_acked[peer] = 1;
+			v->fm[i].acks_fin = 1;
+		}
 		if (f->dir == DIR_S2C) {          /* the server acknowledges requests */
 			v->fm[i].acked_first = (uint32_t)v->nack;
 			while (jr < v->nreq && s->ex[req_by_end[jr]].has_req_end &&
@@ -543,6 +548,8 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 	}
 	if (!r->n && s->close_frame == f->no && !(f->flags & TH_RST))
 		sb_add(r, "teardown: last ACK");
+	else if (!r->n && m->acks_fin)
+		sb_add(r, "teardown: ACK of the %s's FIN", f->dir == DIR_C2S ? "server" : "client");
 	if (!r->n && m->acked_count)
 		role_ack(v, i, r);
 	if (!r->n)
@@ -618,6 +625,26 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 		} else
 			sb_add(r, " \"%s\"", x->line ? x->line : "");
 	}
+}
+
+/* ---- the sender's knowledge ------------------------------------------------ */
+
+/* How many of the sender's writes match a dissected request byte for byte. */
+static size_t sender_matches(const struct session *s, const struct sender_info *si)
+{
+	size_t ok = 0;
+	for (size_t i = 0; i < si->nsent; i++) {
+		const struct sent_rec *w = &si->sent[i];
+		for (size_t j = 0; j < s->nex; j++) {
+			const struct exchange *x = &s->ex[j];
+			if (x->req_off == w->off && x->req_end == w->end &&
+			    (w->is_body ? x->kind == EXK_BODY : !strcmp(x->verb, w->verb) || x->kind == EXK_AUTH)) {
+				ok++;
+				break;
+			}
+		}
+	}
+	return ok;
 }
 
 /* ---- text output ------------------------------------------------------------ */
@@ -849,6 +876,9 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 			fprintf(o, "  ARP: none in the capture for these hosts (a cached neighbour entry, "
 			        "or the capture started later)\n");
 	}
+	if (si && si->nsent)
+		fprintf(o, "  Sender check: %zu of %zu writes found in the capture at the byte ranges "
+		        "the client wrote them\n", sender_matches(s, si), si->nsent);
 	if (s->cut_short)
 		fprintf(o, "  Note: the capture ends before the session does\n");
 }
@@ -985,7 +1015,11 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 		}
 		fputs("}", o);
 	}
-	fputs("]}", o);
+	fputs("]", o);
+	if (r->o->sender && r->o->sender->nsent)
+		fprintf(o, ",\"sender_check\":{\"matched\":%zu,\"writes\":%zu}",
+		        sender_matches(s, r->o->sender), r->o->sender->nsent);
+	fputs("}", o);
 }
 
 /* ---- summary ------------------------------------------------------------------ */

@@ -170,6 +170,7 @@ def cmd_send(a):
         body = open(o["--body-file"], "rb").read()
     else:
         body = sys.stdin.buffer.read()
+    body = re.sub(rb"(?<!\r)\n", b"\r\n", body)
     msg = ("From: <%s>\r\nTo: %s\r\nSubject: %s\r\n\r\n" % (
         o["--from"], ", ".join("<%s>" % t for t in o["to"]), o.get("--subject", ""))).encode() + body
     tmo = float(o.get("--timeout", 30))
@@ -180,12 +181,15 @@ def cmd_send(a):
     if "--fresh-arp" in o:
         subprocess.run(["ip", "neigh", "flush", "dev", dev], stderr=subprocess.DEVNULL)
         subprocess.run(["ip", "-6", "neigh", "flush", "dev", dev], stderr=subprocess.DEVNULL)
+    log = open(cap + ".log", "w+")
     dc = subprocess.Popen(["dumpcap", "-q", "-i", dev, "-w", cap, "-f", "arp or icmp6 or tcp port %d" % port],
-                          stderr=subprocess.PIPE, text=True)
-    while True:
-        line = dc.stderr.readline()
-        if not line or "Capturing on" in line:
+                          stderr=log)
+    for _ in range(200):
+        log.seek(0)
+        if "Capturing on" in log.read() or dc.poll() is not None:
             break
+        time.sleep(0.05)
+    time.sleep(0.3)
     tr = sys.stderr if "--json" in o else sys.stdout
     rc = 0
     try:
@@ -201,15 +205,8 @@ def cmd_send(a):
         c.quit()
     except smtplib.SMTPRecipientsRefused:
         rc = 13
-    except (ConnectionRefusedError, OSError) as e:
-        if isinstance(e, (socket.timeout, TimeoutError)):
-            rc = 5
-        elif isinstance(e, ConnectionRefusedError) or getattr(e, "errno", 0) in (101, 113):
-            rc = 4
-        else:
-            rc = 6
-    except smtplib.SMTPServerDisconnected:
-        rc = 6
+    except smtplib.SMTPServerDisconnected as e:
+        rc = 5 if "timed out" in str(e) else 6
     except smtplib.SMTPSenderRefused:
         rc = 12
     except smtplib.SMTPDataError:
@@ -218,6 +215,13 @@ def cmd_send(a):
         rc = 11
     except smtplib.SMTPConnectError:
         rc = 10
+    except (ConnectionRefusedError, OSError) as e:
+        if isinstance(e, (socket.timeout, TimeoutError)):
+            rc = 5
+        elif isinstance(e, ConnectionRefusedError) or getattr(e, "errno", 0) in (101, 113):
+            rc = 4
+        else:
+            rc = 6
     time.sleep(0.3)
     dc.send_signal(2)
     dc.wait()
