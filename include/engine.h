@@ -39,6 +39,7 @@ struct engine_opts {
 	int show_secrets;          /* AUTH passwords shown */
 	int raw_seq;               /* raw instead of relative sequence numbers */
 	int color;                 /* ANSI colour in text output */
+	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
 	FILE *out;
 	const struct sender_info *sender;
 };

@@ -69,6 +69,7 @@ struct exchange {
 	uint32_t *req_frames, nreq, capreq;
 	uint32_t *rep_frames, nrep, caprep;
 	uint32_t ack_frame;      /* first frame of the peer whose ACK covers req_end */
+	uint32_t norig_req, norig_rep; /* frames that are not retransmissions */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
 };
 
@@ -140,7 +141,7 @@ struct session {
 	int done;                /* ready to print */
 	char history[32];        /* Zeek-style */
 	size_t hlen;
-	char helo[64], mail_from[128], rcpts[256];
+	char helo[64], mail_from[128], rcpts[1024];
 	int nrcpt;
 	int codes[16]; int ncodes;
 	uint64_t mss_mismatch;

@@ -16,7 +16,10 @@ int analyze_file(const char *path, const struct engine_opts *eo)
 	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!pc) {
 		/* libpcap says "unknown file format" for a file that is not a capture */
-		fprintf(stderr, "smtptrace: %s: %s\n", path, err[0] ? err : strerror(errno));
+		if (err[0] && strstr(err, path))   /* libpcap named the file already */
+			fprintf(stderr, "smtptrace: %s\n", err);
+		else
+			fprintf(stderr, "smtptrace: %s: %s\n", path, err[0] ? err : strerror(errno));
 		return EX_INPUT;
 	}
 	int dlt = pcap_datalink(pc);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
 #include "client.h"
@@ -100,6 +101,19 @@ static int usage_error(const char *fmt, const char *arg)
 	return EX_USAGE_;
 }
 
+/* "--subject" or "-s": the option as the user knows it */
+static const char *opt_name(int c)
+{
+	static char buf[32];
+	for (const struct option *o = long_opts; o->name; o++)
+		if (o->val == c) {
+			snprintf(buf, sizeof buf, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "-%c", c);
+	return buf;
+}
+
 static int number(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -139,9 +153,9 @@ int main(int argc, char **argv)
 		                (c >= O_SUBJECT && c <= O_NO_CAPTURE);
 		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
 		if (send_only && !is_send)
-			return usage_error("%s is an option of send, not analyze", argv[optind - 1]);
+			return usage_error("%s is an option of send, not analyze", opt_name(c));
 		if (analyze_only && !is_analyze)
-			return usage_error("%s is an option of analyze, not send", argv[optind - 1]);
+			return usage_error("%s is an option of analyze, not send", opt_name(c));
 		switch (c) {
 		case 's': a.server = optarg; break;
 		case 'f': a.from = optarg; break;
@@ -196,6 +210,14 @@ int main(int argc, char **argv)
 		}
 	}
 	a.eo.color = color && a.eo.format == FMT_TEXT;
+	if (isatty(STDOUT_FILENO)) {           /* like ps: fit the terminal */
+		struct winsize ws;
+		const char *cols = getenv("COLUMNS");
+		if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+			a.eo.width = ws.ws_col;
+		else
+			a.eo.width = cols && atoi(cols) > 20 ? atoi(cols) : 80;
+	}
 
 	if (is_analyze) {
 		if (optind + 1 != argc)

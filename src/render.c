@@ -14,8 +14,6 @@
 #include "engine.h"
 #include "session.h"
 
-#define WIDTH 80
-#define COL   27                    /* where the role text starts */
 
 /* ---- small text helpers ---------------------------------------------- */
 
@@ -177,6 +175,7 @@ struct fmap {                        /* per frame: the exchanges it carries */
 	uint32_t acked_first, acked_count; /* exchanges whose request/reply it first ACKs */
 	uint8_t acks_reply;              /* acked_* refer to replies */
 	uint8_t acks_fin;                /* first to acknowledge the peer's FIN */
+	uint32_t segk;                   /* k in "segment k of n" (retransmissions not counted) */
 };
 
 struct view {
@@ -294,6 +293,10 @@ static void build_view(struct view *v, struct session *s)
 		}
 		if (v->fm[i].count)
 			f->proto = FP_SMTP;
+		if (v->fm[i].count == 1 && !(f->ta & TA_RETRANS)) {
+			struct exchange *x = &s->ex[list[v->fm[i].first]];
+			v->fm[i].segk = rep ? ++x->norig_rep : ++x->norig_req;
+		}
 	}
 
 	/* ACKs: walk each direction's acknowledgement numbers in frame order */
@@ -421,7 +424,9 @@ static void role_arp(const struct session *s, const struct frame_rec *f, struct 
 	else
 		who = "the gateway";
 	ip_str(f->family, target, ip, sizeof ip);
-	if (f->proto == FP_ARP && f->arp_op == 1)
+	if (f->proto == FP_ARP && f->arp_op == 1 && !memcmp(target, s->cip, n))
+		sb_add(r, "ARP request for the client %s", ip);
+	else if (f->proto == FP_ARP && f->arp_op == 1)
 		sb_add(r, "ARP request for the next hop, %s %s", who, ip);
 	else if (f->proto == FP_ARP && f->arp_op == 2) {
 		ip_str(4, f->spa, ip, sizeof ip);
@@ -484,8 +489,10 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 				sb_add(r, "reply to %s: %d (%s)", x->kind == EXK_AUTH ? "AUTH response" : lab,
 				       x->reply_code, smtp_code_meaning(x->reply_code));
 		}
-		if (n > 1 && m->count == 1) {
-			sb_u(r, " (segment ", k);
+		(void)k;
+		n = f->dir == DIR_C2S ? x->norig_req : x->norig_rep;
+		if (n > 1 && m->count == 1 && m->segk) {
+			sb_u(r, " (segment ", m->segk);
 			sb_u(r, " of ", n);
 			sb_str(r, ")");
 		}
@@ -568,6 +575,37 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 	else if (f->status & PKT_TRUNCATED) sb_add(r, " [truncated: %s]", f->err ? f->err : "?");
 }
 
+/* The SMTP text that starts in this frame: commands as sent, the first
+ * line of replies, the message's size and subject. */
+static void smtp_text(const struct view *v, size_t i, struct sbuf *r)
+{
+	const struct session *s = v->s;
+	const struct frame_rec *f = &s->frames[i];
+	const struct fmap *m = &v->fm[i];
+	if (!f->len || m->tls || !m->count)
+		return;
+	const size_t *list = f->dir == DIR_S2C ? v->by_rep : v->by_req;
+	for (uint32_t c = 0; c < m->count; c++) {
+		const struct exchange *x = &s->ex[list[m->first + c]];
+		uint64_t start = f->dir == DIR_S2C ? x->rep_off : x->req_off;
+		if (start < f->off)
+			continue;
+		if (r->n)
+			sb_str(r, " ");
+		if (f->dir == DIR_S2C) {
+			sb_add(r, "\"%d%s%s\"", x->reply_code, x->reply_lines > 1 ? "-" : " ",
+			       x->reply_text ? x->reply_text : "");
+			if (x->reply_lines > 1)
+				sb_add(r, " (+%d lines)", x->reply_lines - 1);
+		} else if (x->kind == EXK_BODY) {
+			struct body_info *bi = x->bi;
+			sb_add(r, "message (%llu bytes%s%s)", bi ? (unsigned long long)bi->size : 0ULL,
+			       bi && bi->subject ? ", Subject: " : "", bi && bi->subject ? bi->subject : "");
+		} else
+			sb_add(r, "\"%s\"", x->line ? x->line : "");
+	}
+}
+
 static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *r)
 {
 	const struct session *s = v->s;
@@ -589,6 +627,11 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 		sb_add(r, f->arp_op == 135 ? "who-has %s (from %s)" : "%s is-at %s", a, mac);
 		return;
 	}
+	struct sbuf tcp = { .n = 0 };
+	tcp.b[0] = '\0';
+	smtp_text(v, i, r);
+	if (r->n)
+		sb_str(r, "  ");
 	flags_str(f->flags, fl, sizeof fl);
 	const struct dirstate *d = &s->d[f->dir], *p = &s->d[!f->dir];
 	uint32_t seq = raw ? f->seq : (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - d->isn);
@@ -603,28 +646,7 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 	if (f->mss) sb_add(r, " mss=%u", f->mss);
 	if (f->wscale >= 0 && (f->flags & TH_SYN)) sb_add(r, " ws=%d", f->wscale);
 	if (f->sack_ok) sb_add(r, " sack");
-	/* the SMTP text that starts in this frame */
-	const struct fmap *m = &v->fm[i];
-	if (!f->len || m->tls || !m->count)
-		return;
-	const size_t *list = f->dir == DIR_S2C ? v->by_rep : v->by_req;
-	for (uint32_t c = 0; c < m->count; c++) {
-		const struct exchange *x = &s->ex[list[m->first + c]];
-		uint64_t start = f->dir == DIR_S2C ? x->rep_off : x->req_off;
-		if (start < f->off)
-			continue;
-		if (f->dir == DIR_S2C) {
-			sb_add(r, " \"%d%s%s\"", x->reply_code, x->reply_lines > 1 ? "-" : " ",
-			       x->reply_text ? x->reply_text : "");
-			if (x->reply_lines > 1)
-				sb_add(r, " (+%d lines)", x->reply_lines - 1);
-		} else if (x->kind == EXK_BODY) {
-			struct body_info *bi = x->bi;
-			sb_add(r, " message (%llu bytes%s%s)", bi ? (unsigned long long)bi->size : 0ULL,
-			       bi && bi->subject ? ", Subject: " : "", bi && bi->subject ? bi->subject : "");
-		} else
-			sb_add(r, " \"%s\"", x->line ? x->line : "");
-	}
+	(void)tcp;
 }
 
 /* ---- the sender's knowledge ------------------------------------------------ */
@@ -649,35 +671,34 @@ static size_t sender_matches(const struct session *s, const struct sender_info *
 
 /* ---- text output ------------------------------------------------------------ */
 
-static void wrap_out(FILE *o, const char *head, const char *text, const char *color, int use_color)
+/* One line per frame.  On a terminal the line is cut to its width (at a
+ * character boundary); otherwise it is written whole. */
+static void frame_line(FILE *o, const char *head, const char *role, const char *details,
+                       const char *color, int use_color, int width)
 {
-	size_t col = strlen(head);
+	size_t hl = strlen(head), rl = strlen(role), dl = strlen(details);
+	size_t room = width > 0 && (size_t)width > hl ? (size_t)width - hl : (size_t)-1;
 	fputs(head, o);
-	const char *p = text;
-	int first = 1;
-	while (*p) {
-		size_t room = WIDTH > col ? WIDTH - col : 20;
-		size_t len = strlen(p);
-		size_t take = len;
-		if (len > room) {
-			take = room;
-			while (take > room / 2 && p[take] != ' ')
-				take--;
-			if (p[take] != ' ')
-				take = room;
+	size_t take = rl < room ? rl : room;
+	if (use_color && color)
+		fprintf(o, "%s%.*s\033[0m", color, (int)take, role);
+	else
+		fwrite(role, 1, take, o);
+	room -= take;
+	if (take == rl && dl && room > 2) {
+		fputs("  ", o);
+		room -= 2;
+		take = dl;
+		if (dl > room) {
+			take = room - 1;
+			while (take && ((unsigned char)details[take] & 0xc0) == 0x80)
+				take--;          /* not inside a UTF-8 sequence */
 		}
-		if (!first)
-			fprintf(o, "\n%*s", COL, "");
-		if (use_color && color)
-			fprintf(o, "%s%.*s\033[0m", color, (int)take, p);
-		else
-			fprintf(o, "%.*s", (int)take, p);
-		p += take;
-		while (*p == ' ')
-			p++;
-		col = COL;
-		first = 0;
-	}
+		fwrite(details, 1, take, o);
+		if (take < dl)
+			fputs("~", o);
+	} else if (take < rl || (dl && room <= 2))
+		fputs("~", o);
 	putc('\n', o);
 }
 
@@ -791,6 +812,8 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? "" : " (loopback)");
 	}
 	fprintf(o, "\n%7s %10s %-3s %-4s %s\n", "No.", "Time", "Dir", "Prot", "Role, then TCP details and SMTP text");
+	if (eo->width)
+		fprintf(o, "%27s(lines cut at %d columns, marked ~; pipe to a file or less -S for all)\n", "", eo->width);
 	for (size_t i = 0; i < s->nframes; i++) {
 		const struct frame_rec *f = &s->frames[i];
 		struct sbuf role = { .n = 0 }, sum = { .n = 0 };
@@ -800,12 +823,10 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		snprintf(head, sizeof head, "%7u %10.6f %-3s %-4s ", f->no, secs(r, f->ts_ns),
 		         f->dir == DIR_C2S ? "C>S" : f->dir == DIR_S2C ? "S>C" : "---",
 		         proto_name(f->proto));
-		struct sbuf line = { .n = 0 };
-		sb_add(&line, "%s  %s", role.b, sum.b);
-		(void)role_color;
-		wrap_out(o, head, line.b, role_color(f, &role), eo->color);
+		frame_line(o, head, role.b, sum.b, role_color(f, &role), eo->color, eo->width);
 	}
-	text_table(r, s);
+	if (s->nex)
+		text_table(r, s);
 
 	/* the connection */
 	fprintf(o, "\n");
@@ -817,15 +838,21 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		if (h3)
 			fprintf(o, ", SYN -> ACK (iRTT) %.3f ms", (double)(h3->ts_ns - h1->ts_ns) / 1e6);
 		fprintf(o, "; frames %u, %u, %u\n", v->hs[0], v->hs[1], v->hs[2]);
-	} else
+	} else if (h1 && s->d[DIR_S2C].rst)
+		fprintf(o, "  Handshake: the SYN (frame %u) was answered by a reset: connection refused\n", v->hs[0]);
+	else if (h1)
+		fprintf(o, "  Handshake: the SYN (frame %u) got no answer in the capture\n", v->hs[0]);
+	else
 		fprintf(o, "  Handshake: not captured (the capture started after the connection was opened)\n");
 	char b1[24], b2[24];
 	bytes_h(s->d[0].bytes, b1, sizeof b1);
 	bytes_h(s->d[1].bytes, b2, sizeof b2);
-	fprintf(o, "  Client -> server: %llu frames, %s (%llu payload bytes)\n",
-	        (unsigned long long)s->d[0].frames, b1, (unsigned long long)s->d[0].paybytes);
-	fprintf(o, "  Server -> client: %llu frames, %s (%llu payload bytes)\n",
-	        (unsigned long long)s->d[1].frames, b2, (unsigned long long)s->d[1].paybytes);
+	fprintf(o, "  Client -> server: %llu frame%s, %s (%llu payload bytes)\n",
+	        (unsigned long long)s->d[0].frames, s->d[0].frames == 1 ? "" : "s", b1,
+	        (unsigned long long)s->d[0].paybytes);
+	fprintf(o, "  Server -> client: %llu frame%s, %s (%llu payload bytes)\n",
+	        (unsigned long long)s->d[1].frames, s->d[1].frames == 1 ? "" : "s", b2,
+	        (unsigned long long)s->d[1].paybytes);
 	for (int d = 0; d < 2; d++) {
 		const struct dirstate *ds = &s->d[d];
 		if (ds->retrans || ds->ooo || ds->gap_bytes || ds->dupacks || ds->zerowin || ds->overmss)
@@ -847,8 +874,9 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		const struct body_info *b = s->ex[i].bi;
 		if (!b)
 			continue;
-		fprintf(o, "  Message: %llu bytes, %llu lines%s\n", (unsigned long long)b->size,
-		        (unsigned long long)b->lines, b->complete ? "" : " (end of data not seen)");
+		fprintf(o, "  Message: %llu bytes, %llu line%s%s\n", (unsigned long long)b->size,
+		        (unsigned long long)b->lines, b->lines == 1 ? "" : "s",
+		        b->complete ? "" : " (end of data not seen)");
 		if (b->stuffed)
 			fprintf(o, "    %llu line(s) began with '.', sent doubled (dot-stuffing)\n",
 			        (unsigned long long)b->stuffed);
@@ -1030,8 +1058,9 @@ static void summary_line(struct render_ctx *r, const struct session *s)
 	char c[64], sv[64];
 	ep_str(s->family, s->cip, s->cport, c, sizeof c);
 	ep_str(s->family, s->sip, s->sport, sv, sizeof sv);
-	fprintf(o, "%u %.6f %s %s helo=%s from=<%s> to=<%s> codes=", s->index, secs(r, s->first_ts),
-	        c, sv, s->helo[0] ? s->helo : "-", s->mail_from, s->rcpts);
+	fprintf(o, "%u %.6f %s %s helo=%s from=%s%s%s to=%s%s%s codes=", s->index, secs(r, s->first_ts),
+	        c, sv, s->helo[0] ? s->helo : "-", s->transactions ? "<" : "-", s->mail_from,
+	        s->transactions ? ">" : "", s->nrcpt ? "<" : "-", s->rcpts, s->nrcpt ? ">" : "");
 	for (int i = 0; i < s->ncodes; i++)
 		fprintf(o, "%s%d", i ? "," : "", s->codes[i]);
 	if (!s->ncodes)
@@ -1128,7 +1157,8 @@ void render_end(struct render_ctx *r, size_t nsessions, uint64_t nframes, uint64
 		fprintf(o, "Capture: %llu packets received, %llu dropped by the kernel, %llu by the interface",
 		        (unsigned long long)si->ps_recv, (unsigned long long)si->ps_drop,
 		        (unsigned long long)si->ps_ifdrop);
-		fprintf(o, "%s\n", si->ps_drop || si->ps_ifdrop ? " -- the timeline may be incomplete" : "");
+		fprintf(o, "%s%s\n", si->loopback ? " (on loopback libpcap sees each packet twice)" : "",
+		        si->ps_drop || si->ps_ifdrop ? " -- the timeline may be incomplete" : "");
 		if (si->capture_file)
 			fprintf(o, "Saved: %s (open it with: wireshark %s)\n", si->capture_file, si->capture_file);
 	}

@@ -204,6 +204,8 @@ int send_mail(struct send_args *a)
 	size_t body_len = 0, msg_len = 0;
 	int rc;
 
+	if (a->user && !getpwnam(a->user))
+		return fail(EX_USAGE_, "-Z %s: no such user%s", a->user, "");
 	if (split_server(a->server, host, sizeof host, port, sizeof port))
 		return fail(EX_USAGE_, "--server %s: expected HOST, HOST:PORT or [IPv6]:PORT%s", a->server, "");
 	if (!a->helo) {
@@ -240,7 +242,7 @@ int send_mail(struct send_args *a)
 	if (!have_route && !a->no_capture) {
 		freeaddrinfo(ai);
 		free(msg);
-		return fail(EX_CONNECT, "no route to %s: %s", host, errbuf);
+		return fail(EX_CONNECT, "%s%s", errbuf, "");
 	}
 	if (have_route)
 		addr_str((struct sockaddr *)&ri.nexthop, nh, sizeof nh);
@@ -368,7 +370,9 @@ int send_mail(struct send_args *a)
 		capture_free(&cap);
 	} else if (a->eo.format == FMT_JSON) {
 		struct sender_info si = { .sent = res.sent, .nsent = res.nsent, .server_arg = a->server,
-		                          .result = &res, .server_port = atoi(port) };
+		                          .result = &res, .server_port = atoi(port),
+		                          .ifname = have_route ? ri.ifname : NULL, .nexthop = nh[0] ? nh : NULL,
+		                          .via_gateway = ri.via_gateway, .loopback = ri.loopback };
 		run_engine(NULL, &a->eo, &si);
 	}
 	if (res.error[0])
