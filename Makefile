@@ -59,6 +59,8 @@ unit: $(UNIT_BIN)
 
 golden: $(BUILD)/smtptrace
 	@sh tests/golden/run.sh $(BUILD)/smtptrace
+	@sh tests/golden/exit_checks.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_json.sh
 
 golden-update: $(BUILD)/smtptrace
 	@sh tests/golden/run.sh --update $(BUILD)/smtptrace

@@ -24,6 +24,7 @@ enum {
 	TA_PORTREUSE = 1 << 7,   /* SYN on a port pair seen before */
 	TA_TRUNC     = 1 << 8,   /* snaplen cut the payload */
 	TA_WINFULL   = 1 << 9,
+	TA_KAACK     = 1 << 10,  /* the answer to a keep-alive */
 };
 
 struct frame_rec {
@@ -102,6 +103,7 @@ struct dirstate {
 	int8_t wscale;
 	uint16_t mss;
 	uint32_t last_ack, last_win;
+	int ka_pending;          /* sent a keep-alive the peer has not answered */
 	int ack_valid;
 	uint64_t frames, bytes, paybytes;
 	uint64_t gap_bytes;      /* bytes never captured */

@@ -449,28 +449,19 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 		ta |= TA_OVERMSS;
 		d->overmss++;
 	}
-	/* duplicate ACK: nothing new, same ack, same window */
-	if (ack && !syn && !fin && !rst && p->paylen == 0 && d->ack_valid &&
+	/* a pure ACK answering the peer's keep-alive is not a duplicate ACK */
+	if (ack && !syn && !fin && !rst && p->paylen == 0 && peer->ka_pending) {
+		ta |= TA_KAACK;
+		peer->ka_pending = 0;
+	} else if (ack && !syn && !fin && !rst && p->paylen == 0 && d->ack_valid &&
 	    p->ack == d->last_ack && p->win == d->last_win && peer->seen &&
 	    peer->next > 0 && off == d->next) {
 		ta |= TA_DUPACK;
 		d->dupacks++;
 	}
 
-	if (p->paylen) {
-		ta |= reasm_segment(s, dir, off, p->paylen, p->payload, p->cap_paylen, &sink);
-		if (ta & TA_RETRANS) { d->retrans++; hist(s, up ? 'T' : 't'); }
-		if (ta & TA_OOO) d->ooo++;
-		if (ta & TA_KEEPALIVE) d->keepalive++;
-		if (ta & TA_GAP) hist(s, up ? 'G' : 'g');
-		hist(s, up ? 'D' : 'd');
-	} else if (ack && !syn && !fin && !rst) {
-		if (off + 1 == d->next && d->next > 0 && !(ta & TA_DUPACK)) {
-			ta |= TA_KEEPALIVE;
-			d->keepalive++;
-		}
-		hist(s, up ? 'A' : 'a');
-	}
+	/* the ACK first: bytes of the peer it acknowledges and we never saw
+	 * become a gap before this frame's own payload is dissected */
 	if (ack && peer->seen) {
 		uint64_t acked = unwrap(peer, p->ack);
 		if (!peer->acked_valid || acked > peer->acked) {
@@ -478,6 +469,23 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 			peer->acked_valid = 1;
 		}
 		reasm_acked(s, !dir, acked, &sink);
+	}
+	if (p->paylen) {
+		ta |= reasm_segment(s, dir, off, p->paylen, p->payload, p->cap_paylen, &sink);
+		if (ta & TA_RETRANS) { d->retrans++; hist(s, up ? 'T' : 't'); }
+		if (ta & TA_OOO) d->ooo++;
+		if (ta & TA_KEEPALIVE) { d->keepalive++; d->ka_pending = 1; }
+		if (ta & TA_GAP) hist(s, up ? 'G' : 'g');
+		hist(s, up ? 'D' : 'd');
+	} else if (ack && !syn && !fin && !rst) {
+		if (off + 1 == d->next && d->next > 0 && !(ta & (TA_DUPACK | TA_KAACK))) {
+			ta |= TA_KEEPALIVE;
+			d->keepalive++;
+			d->ka_pending = 1;
+		}
+		hist(s, up ? 'A' : 'a');
+	}
+	if (ack && peer->seen) {
 		d->last_ack = p->ack;
 		d->last_win = p->win;
 		d->ack_valid = 1;

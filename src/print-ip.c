@@ -59,8 +59,9 @@ static void ip4(struct cur c, size_t wire, struct pkt *p)
 		return;
 	}
 	if (tot > wire) {
+		/* decode what the frame holds, as tshark does, but say so */
 		pkt_fail(p, PKT_MALFORMED, "IPv4: total length beyond frame");
-		return;
+		tot = wire;
 	}
 	cur_clip(&c, tot);
 	cur_skip(&c, hlen);

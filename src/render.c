@@ -482,7 +482,9 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 			if (x->kind == EXK_GREETING)
 				sb_add(r, "greeting %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_REPLY)
-				sb_add(r, "unsolicited reply %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
+				sb_add(r, "%s %d (%s)", s->d[DIR_C2S].paybytes ? "unsolicited reply" :
+				       "reply (its command is not in the capture)", x->reply_code,
+				       smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_BODY)
 				sb_add(r, "reply to end of data: %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
 			else
@@ -561,6 +563,7 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 		role_ack(v, i, r);
 	if (!r->n)
 		sb_add(r, f->ta & TA_DUPACK ? "duplicate ACK" : f->ta & TA_KEEPALIVE ? "keep-alive" :
+		          f->ta & TA_KAACK ? "keep-alive ACK" :
 		          (f->flags & TH_ACK) ? "ACK" : "TCP segment");
 	/* analysis notes */
 	if (f->ta & TA_RETRANS) sb_add(r, " [retransmission]");
@@ -840,8 +843,11 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		fprintf(o, "; frames %u, %u, %u\n", v->hs[0], v->hs[1], v->hs[2]);
 	} else if (h1 && s->d[DIR_S2C].rst)
 		fprintf(o, "  Handshake: the SYN (frame %u) was answered by a reset: connection refused\n", v->hs[0]);
+	else if (h1 && !s->d[DIR_S2C].seen)
+		fprintf(o, "  Handshake: SYN only (frame %u); nothing from the server is in the capture "
+		        "(one direction captured)\n", v->hs[0]);
 	else if (h1)
-		fprintf(o, "  Handshake: the SYN (frame %u) got no answer in the capture\n", v->hs[0]);
+		fprintf(o, "  Handshake: the SYN (frame %u) got no SYN/ACK in the capture\n", v->hs[0]);
 	else
 		fprintf(o, "  Handshake: not captured (the capture started after the connection was opened)\n");
 	char b1[24], b2[24];

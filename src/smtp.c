@@ -31,6 +31,11 @@ enum cmode {
 
 enum bscan { BS_BOL, BS_MID, BS_DOT, BS_DOTCR };
 
+struct hgap {
+	size_t at;               /* position among the held bytes */
+	uint64_t n;              /* octets not captured there */
+};
+
 struct dissector {
 	struct line_asm la[2];
 	struct reply_asm ra;
@@ -57,6 +62,14 @@ struct dissector {
 	char **hdr_cur;          /* header field being continued, NULL if none */
 	uint64_t server_bytes;
 	int tls_s2c;             /* server bytes from tls_off[1] on are TLS */
+	/* gaps inside the held bytes: [at held position] n bytes not captured */
+	struct hgap hgap[16];
+	size_t nhgap;
+	size_t early_ex;         /* exchange index + 1 of a command answered before its LF */
+	int auth_open;           /* AUTH sent: with no server side seen, responses may follow */
+	uint64_t c2s_end;        /* end of the client bytes (and gaps) seen so far */
+	int eod_check;           /* the message was answered and then a gap came: */
+	uint64_t eod_check_off;  /* do the bytes at this offset begin a command? */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -313,12 +326,13 @@ static size_t body_scan(struct session *s, uint64_t off, const uint8_t *p, size_
 	while (i < n) {
 		switch (d->bs) {
 		case BS_MID: {
-			const uint8_t *lf = memchr(p + i, '\n', n - i);
-			if (!lf) {
+			/* skip whole lines at once up to one that starts with '.' */
+			size_t at = i + scan_lf_dot(p + i, n - i, &lines);
+			if (at >= n) {
 				i = n;
 				continue;
 			}
-			i = (size_t)(lf - p) + 1;
+			i = at + 1;
 			lines++;
 			d->bs = BS_BOL;
 			break;
@@ -398,18 +412,46 @@ static void hold_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size
 
 static void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n);
 
+/* A gap while holding: remember where it falls among the held bytes. */
+static void hold_gap(struct dissector *d, uint64_t off, uint64_t n)
+{
+	if (!d->nheld && !d->nhgap)
+		d->held_off = off;
+	if (d->nhgap && d->hgap[d->nhgap - 1].at == d->nheld)
+		d->hgap[d->nhgap - 1].n += n;
+	else if (d->nhgap < sizeof d->hgap / sizeof d->hgap[0]) {
+		d->hgap[d->nhgap].at = d->nheld;
+		d->hgap[d->nhgap++].n = n;
+	} else
+		d->hgap[d->nhgap - 1].n += n;   /* never more than a handful */
+}
+
 /* Replay what was held now that the reply decided what it is. */
 static void release_held(struct session *s)
 {
 	struct dissector *d = s->ds;
-	if (!d->nheld)
+	if (!d->nheld && !d->nhgap)
 		return;
 	uint8_t *h = d->held;
-	size_t n = d->nheld;
+	size_t n = d->nheld, pos = 0, ng = d->nhgap;
 	uint64_t off = d->held_off;
+	struct hgap g[sizeof d->hgap / sizeof d->hgap[0]];
+	memcpy(g, d->hgap, ng * sizeof g[0]);
 	d->held = NULL;
 	d->nheld = d->capheld = 0;
-	client_bytes(s, off, h, n);
+	d->nhgap = 0;
+	for (size_t i = 0; i <= ng; i++) {
+		size_t upto = i < ng ? g[i].at : n;
+		if (upto > pos) {
+			client_bytes(s, off, h + pos, upto - pos);
+			off += upto - pos;
+			pos = upto;
+		}
+		if (i < ng) {
+			smtp_gap(s, DIR_C2S, off, g[i].n);
+			off += g[i].n;
+		}
+	}
 	free(h);
 }
 
@@ -458,6 +500,62 @@ static void auth_line(struct session *s, struct exchange *x, const char *mech,
 	x->line = dup_text(buf, strlen(buf), TEXT_LIMIT + 60);
 }
 
+/* What a HELO/EHLO/MAIL/RCPT line tells about the session. */
+static void command_effects(struct session *s, const char *verb, const char *line, size_t len)
+{
+	if (is_verb(verb, "EHLO") || is_verb(verb, "HELO") || is_verb(verb, "LHLO")) {
+		const char *a = len > 5 ? line + 5 : "";
+		size_t al = len > 5 ? len - 5 : 0;
+		if (al >= sizeof s->helo) al = sizeof s->helo - 1;
+		memcpy(s->helo, a, al);
+		s->helo[al] = '\0';
+	} else if (is_verb(verb, "MAIL")) {
+		s->transactions++;
+		if (!s->mail_from[0])
+			path_arg(line, len, s->mail_from, sizeof s->mail_from);
+	} else if (is_verb(verb, "RCPT")) {
+		char r[128];
+		path_arg(line, len, r, sizeof r);
+		size_t have = strlen(s->rcpts);
+		if (have + strlen(r) + 2 < sizeof s->rcpts)
+			snprintf(s->rcpts + have, sizeof s->rcpts - have, "%s%s", have ? "," : "", r);
+		s->nrcpt++;
+	}
+}
+
+/* A command that may be answered before its line is complete (the capture
+ * missed its tail): everything but those that change how the bytes after
+ * them are read, and AUTH, whose line must be seen whole to be redacted. */
+static int early_ok(const char *verb)
+{
+	return known_verb(verb) && !is_verb(verb, "DATA") && !is_verb(verb, "BDAT") &&
+	       !is_verb(verb, "STARTTLS") && !is_verb(verb, "AUTH");
+}
+
+/* The early command's line is complete (o1: its end), or was cut by a gap. */
+static void finish_early(struct session *s, const char *line, size_t len, uint64_t o1, int cut)
+{
+	struct dissector *d = s->ds;
+	struct exchange *x = &s->ex[d->early_ex - 1];
+	char verb[16];
+	d->early_ex = 0;
+	x->req_end = o1;
+	x->has_req_end = 1;
+	free(x->line);
+	x->line = NULL;
+	if (cut) {
+		char buf[TEXT_LIMIT + 32];
+		size_t l = len > TEXT_LIMIT ? TEXT_LIMIT : len;
+		if (l)
+			memcpy(buf, line, l);
+		memcpy(buf + l, " [cut by a gap]", 16);
+		x->line = dup_text(buf, l + 15, TEXT_LIMIT + 15);
+	} else
+		x->line = dup_text(line, len, TEXT_LIMIT);
+	smtp_command_verb(line, len, verb);
+	command_effects(s, verb, line, len);
+}
+
 static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
                        uint64_t o1, size_t overlong)
 {
@@ -474,7 +572,18 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 			return 0;          /* the rest of a line cut by a gap */
 		d->resync[0] = 0;
 	}
-	if (d->auth_cont) {            /* an answer to a 334 challenge */
+	if (d->early_ex) {
+		if (s->ex[d->early_ex - 1].req_off == o0) {
+			finish_early(s, line, len, o1, 0);   /* already answered */
+			return 0;
+		}
+		d->early_ex = 0;
+	}
+	if (known_verb(verb))
+		d->auth_open = 0;
+	if (d->auth_cont || (d->auth_open && !d->server_bytes)) {
+		/* an answer to a 334 challenge (without a server side in the
+		 * capture: any line after AUTH that is not a command) */
 		struct exchange *x = new_ex(s, EXK_AUTH);
 		if (!x)
 			return 0;
@@ -498,6 +607,7 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 
 	if (is_verb(verb, "AUTH")) {
 		/* AUTH MECH [initial-response]: the response is a secret */
+		d->auth_open = 1;
 		char mech[16] = "";
 		const char *sp = memchr(line, ' ', len), *r = NULL;
 		size_t mlen = 0, rlen = 0;
@@ -528,25 +638,9 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		return 0;
 	}
 	x->line = dup_text(line, len, TEXT_LIMIT);
+	command_effects(s, verb, line, len);
 
-	if (is_verb(verb, "EHLO") || is_verb(verb, "HELO") || is_verb(verb, "LHLO")) {
-		const char *a = len > 5 ? line + 5 : "";
-		size_t al = len > 5 ? len - 5 : 0;
-		if (al >= sizeof s->helo) al = sizeof s->helo - 1;
-		memcpy(s->helo, a, al);
-		s->helo[al] = '\0';
-	} else if (is_verb(verb, "MAIL")) {
-		s->transactions++;
-		if (!s->mail_from[0])
-			path_arg(line, len, s->mail_from, sizeof s->mail_from);
-	} else if (is_verb(verb, "RCPT")) {
-		char r[128];
-		path_arg(line, len, r, sizeof r);
-		size_t have = strlen(s->rcpts);
-		if (have + strlen(r) + 2 < sizeof s->rcpts)
-			snprintf(s->rcpts + have, sizeof s->rcpts - have, "%s%s", have ? "," : "", r);
-		s->nrcpt++;
-	} else if (is_verb(verb, "DATA")) {
+	if (is_verb(verb, "DATA")) {
 		d->hold_for = (int)(s->nex - 1);
 		if (s->one_direction || (!d->server_bytes && !d->greeted)) {
 			/* no server side in this capture: assume the 354 */
@@ -584,6 +678,21 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 static void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 {
 	struct dissector *d = s->ds;
+	if (d->eod_check && n) {
+		d->eod_check = 0;
+		if (off == d->eod_check_off && (d->cmode == CM_BODY || d->cmode == CM_BODY_HDR) &&
+		    d->body_ex) {
+			char verb[16];
+			size_t vl = smtp_command_verb((const char *)p, n < 16 ? n : 16, verb);
+			if (vl && vl < n && known_verb(verb) &&
+			    (p[vl] == ' ' || p[vl] == '\r' || p[vl] == '\n')) {
+				struct body_info *b = cur_body(s);
+				end_body(s, off);       /* the end of data was in the gap */
+				if (b)
+					b->complete = 0;
+			}
+		}
+	}
 	while (n) {
 		size_t used;
 		switch (d->cmode) {
@@ -673,6 +782,49 @@ static void judge(struct session *s, struct exchange *x, int code)
 	}
 }
 
+/* The exchange a complete reply belongs to: the oldest command waiting for
+ * one; else a command whose line has begun but not ended (the capture missed
+ * its tail; the server answered it); else a greeting or an unsolicited reply. */
+static struct exchange *reply_target(struct session *s)
+{
+	struct dissector *d = s->ds;
+	long i = pop_pending(d);
+	if (i >= 0)
+		return &s->ex[i];
+	struct line_asm *la = &d->la[0];
+	if (d->greeted && d->cmode == CM_CMD && !d->resync[0] && !d->auth_cont &&
+	    !d->early_ex && la->len >= 4) {
+		char verb[16];
+		smtp_command_verb(la->buf, la->len, verb);
+		if (early_ok(verb)) {
+			struct exchange *x = new_ex(s, EXK_COMMAND);
+			if (!x)
+				return NULL;
+			memcpy(x->verb, verb, sizeof verb);
+			x->req_off = la->off;
+			x->req_end = la->off + line_asm_pending(la);
+			x->line = dup_text(la->buf, la->len, TEXT_LIMIT);
+			d->early_ex = s->nex;
+			return x;
+		}
+	}
+	return new_ex(s, d->greeted ? EXK_REPLY : EXK_GREETING);
+}
+
+/* A reply is complete: act on it.  A reply to a message whose end was not
+ * seen, after bytes of it were lost, means the end of data was among them. */
+static void reply_done(struct session *s, struct exchange *x)
+{
+	struct dissector *d = s->ds;
+	if (d->body_ex && x == &s->ex[d->body_ex - 1] &&
+	    (d->cmode == CM_BODY || d->cmode == CM_BODY_HDR) && x->bi && x->bi->gap) {
+		end_body(s, d->c2s_end);
+		x->bi->complete = 0;
+		d->resync[0] = 1;
+	}
+	judge(s, x, x->reply_code);
+}
+
 static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
                        uint64_t o1, size_t overlong)
 {
@@ -693,15 +845,9 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		return 0;
 	d->rep_open = 0;
 
-	long i = pop_pending(d);
-	struct exchange *x;
-	if (i >= 0)
-		x = &s->ex[i];
-	else {
-		x = new_ex(s, d->greeted ? EXK_REPLY : EXK_GREETING);
-		if (!x)
-			return 0;
-	}
+	struct exchange *x = reply_target(s);
+	if (!x)
+		return 0;
 	x->reply_code = d->ra.r.code;
 	x->reply_lines = d->ra.r.nlines;
 	x->reply_inconsistent = d->ra.r.inconsistent;
@@ -710,12 +856,59 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	x->reply_text = dup_text(t, nl ? (size_t)(nl - t) : strlen(t), TEXT_LIMIT);
 	x->rep_off = d->rep_start;
 	x->rep_end = o1;
-	judge(s, x, x->reply_code);
+	reply_done(s, x);
 	if (d->tls_s2c) {
 		s->tls_off[DIR_S2C] = o1;
 		return 1;              /* what follows the 220 is TLS */
 	}
 	return 0;
+}
+
+/* A reply to a server gap: when the gap begins inside a reply (a line or a
+ * multi-line reply open), the rest of that reply is in the gap: close it
+ * there, so the replies after the gap still pair with the right commands. */
+static void server_gap(struct session *s, uint64_t off, uint64_t n)
+{
+	struct dissector *d = s->ds;
+	struct line_asm *la = &d->la[1];
+	int code = 0, lines = 0;
+	const char *text = "";
+	size_t tlen = 0;
+	uint64_t start = la->off;
+	if (d->ra.active) {
+		code = d->ra.r.code;
+		lines = d->ra.r.nlines + 1;
+		text = d->ra.r.text ? d->ra.r.text : "";
+		const char *nl = strchr(text, '\n');
+		tlen = nl ? (size_t)(nl - text) : strlen(text);
+		if (d->rep_open)
+			start = d->rep_start;
+	} else if (la->len >= 3 && la->buf[0] >= '2' && la->buf[0] <= '5' &&
+	           isdigit((unsigned char)la->buf[1]) && isdigit((unsigned char)la->buf[2]) &&
+	           (la->len == 3 || la->buf[3] == ' ' || la->buf[3] == '-')) {
+		code = (la->buf[0] - '0') * 100 + (la->buf[1] - '0') * 10 + (la->buf[2] - '0');
+		lines = 1;
+		text = la->len > 4 ? la->buf + 4 : "";
+		tlen = la->len > 4 ? la->len - 4 : 0;
+	}
+	if (code && !(d->tls_s2c && start >= s->tls_off[DIR_S2C])) {
+		struct exchange *x = reply_target(s);
+		if (x) {
+			x->reply_code = code;
+			x->reply_lines = lines;
+			x->reply_text = dup_text(text, tlen, TEXT_LIMIT);
+			x->rep_off = start;
+			x->rep_end = off + n;
+			reply_done(s, x);
+			if (d->tls_s2c && !s->tls_off[DIR_S2C])
+				s->tls_off[DIR_S2C] = off + n;
+		}
+	}
+	line_asm_reset(la, off + n);
+	d->rep_open = 0;
+	reply_asm_free(&d->ra);
+	reply_asm_init(&d->ra, 4096);
+	d->resync[1] = 1;
 }
 
 static void server_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
@@ -752,9 +945,11 @@ void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_
 {
 	if (!s->ds)
 		return;
-	if (dir == DIR_C2S)
+	if (dir == DIR_C2S) {
+		if (off + n > s->ds->c2s_end)
+			s->ds->c2s_end = off + n;
 		client_bytes(s, off, p, n);
-	else
+	} else
 		server_bytes(s, off, p, n);
 }
 
@@ -764,11 +959,14 @@ void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 	if (!d)
 		return;
 	if (dir == DIR_S2C) {
-		line_asm_reset(&d->la[1], off + n);
-		d->rep_open = 0;
-		reply_asm_free(&d->ra);
-		reply_asm_init(&d->ra, 4096);
-		d->resync[1] = 1;
+		if (!(d->tls_s2c && off >= s->tls_off[DIR_S2C]))
+			server_gap(s, off, n);
+		return;
+	}
+	if (off + n > d->c2s_end)
+		d->c2s_end = off + n;
+	if (d->cmode == CM_HOLD) {
+		hold_gap(d, off, n);
 		return;
 	}
 	struct body_info *b = cur_body(s);
@@ -782,6 +980,13 @@ void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 		}
 		d->cmode = CM_BODY;
 		d->bs = BS_MID;
+		if (s->ex[d->body_ex - 1].reply_code) {
+			/* The server answered the message already: its end may be
+			 * in the gap.  If the bytes right after the gap are a
+			 * command, it was (client_bytes decides). */
+			d->eod_check = 1;
+			d->eod_check_off = off + n;
+		}
 		break;
 	case CM_BDAT:
 		if (b) {
@@ -796,9 +1001,28 @@ void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 			d->bdat_left -= n;
 		s->ex[s->nex - 1].req_end = off + n;
 		break;
-	case CM_CMD:
+	case CM_CMD: {
+		/* a command line cut by the gap: its tail was lost */
+		struct line_asm *la = &d->la[0];
+		char verb[16] = "";
+		if (la->len)
+			smtp_command_verb(la->buf, la->len, verb);
+		if (d->early_ex)
+			finish_early(s, la->buf, la->len, off + n, 1);
+		else if (!d->resync[0] && !d->auth_cont && early_ok(verb) && n <= LINE_LIMIT) {
+			struct exchange *x = new_ex(s, EXK_COMMAND);
+			if (x) {
+				memcpy(x->verb, verb, sizeof verb);
+				x->req_off = la->off;
+				x->pipelined = owed(d) > 0;
+				push_pending(d, s->nex - 1);
+				d->early_ex = s->nex;
+				finish_early(s, la->buf, la->len, off + n, 1);
+			}
+		}
 		d->resync[0] = 1;
 		break;
+	}
 	default:
 		break;
 	}

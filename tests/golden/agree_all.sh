@@ -1,0 +1,27 @@
+#!/bin/sh
+# agree_all.sh - tshark agreement over the crafted corpus and the shared
+# captures: for each, "frames agreeing A of B" from tests/lib/agree.py.
+# usage: agree_all.sh path/to/smtptrace [CAPTURE...]
+bin=${1:-build/smtptrace}; shift 2>/dev/null
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+[ $# -gt 0 ] || set -- "$here"/caps/*.pcap "$here"/caps/*.pcapng "$root"/../shared/captures/*.pcap
+tmp=$(mktemp /tmp/agree.XXXXXX.json) || exit 2
+trap 'rm -f "$tmp"' EXIT
+bad=0
+for cap in "$@"; do
+	[ -f "$cap" ] || continue
+	case $(basename "$cap") in cut-short.pcap) continue ;; esac
+	port=25
+	case $(basename "$cap") in
+	port2525*) port=2525 ;; port10025*) port=10025 ;; auth-*|starttls*) port=587 ;;
+	esac
+	"$bin" analyze "$cap" --json >"$tmp" 2>/dev/null
+	res=$(/usr/bin/python3 "$root/tests/lib/agree.py" "$cap" "$tmp" $port 2>&1)
+	rc=$?
+	printf '%-34s %s\n' "$(basename "$cap")" "$(printf '%s\n' "$res" | grep 'frames agreeing' | tail -n 1)"
+	[ $rc -eq 0 ] || { bad=$((bad + 1)); printf '%s\n' "$res" | grep -v 'frames agreeing' | sed 's/^/    /'; }
+done
+echo "agree: $bad capture(s) with disagreements"
+[ $bad -eq 0 ]
