@@ -90,63 +90,66 @@ size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
 
 /* smtp.c */
 
+/* Per direction.  The fields every segment touches come first, packed,
+ * so a segment costs few cache lines; counters and the queue follow. */
 struct dirstate {
-	int seen;                /* any segment seen */
-	int syn;                 /* SYN seen: isn valid */
-	uint32_t isn;            /* SYN's seq; without a SYN: first seq - 1 */
 	uint64_t next;           /* next in-order stream offset */
 	uint64_t max_end;        /* highest end offset seen */
-	int fin;                 /* FIN seen */
+	uint64_t acked;          /* highest offset the peer acknowledged (in our stream) */
+	uint64_t frames, bytes, paybytes;
+	uint32_t isn;            /* SYN's seq; without a SYN: first seq - 1 */
+	uint32_t last_ack, last_win;
+	uint16_t mss;
+	int8_t wscale;
+	uint8_t seen;            /* any segment seen */
+	uint8_t syn;             /* SYN seen: isn valid */
+	uint8_t fin;             /* FIN seen */
+	uint8_t rst;
+	uint8_t ack_valid;
+	uint8_t acked_valid;
+	uint8_t ka_pending;      /* sent a keep-alive the peer has not answered */
+	struct ooo_seg *ooo_q;   /* out-of-order queue */
+	size_t ooo_bytes;
+	/* colder */
 	uint64_t fin_off;
 	uint32_t fin_frame;
-	int rst;
-	int8_t wscale;
-	uint16_t mss;
-	uint32_t last_ack, last_win;
-	int ka_pending;          /* sent a keep-alive the peer has not answered */
-	int ack_valid;
-	uint64_t frames, bytes, paybytes;
 	uint64_t gap_bytes;      /* bytes never captured */
 	uint32_t retrans, ooo, dupacks, zerowin, keepalive, overmss;
-	/* out-of-order queue */
-	struct ooo_seg *ooo_q;
-	size_t ooo_bytes;
-	uint64_t acked;          /* highest offset the peer acknowledged (in our stream) */
-	int acked_valid;
 };
 
 struct session {
+	/* looked at for every frame */
+	int family;
+	uint16_t cport, sport;
+	uint8_t cip[16], sip[16];
+	int8_t is_smtp;          /* 1 smtp, 0 undecided, -1 not smtp */
+	uint8_t closed;          /* FIN both ways + ACK, or RST */
+	uint8_t hlen;
+	char history[21];        /* Zeek-style; at most one of each letter */
+	struct dissector *ds;
+	uint64_t first_ts, last_ts;
+	struct dirstate d[2];
+	/* the rest */
 	void *owner;             /* the engine's flow that holds it */
 	void *eng;               /* the engine */
 	uint32_t index;          /* 1-based, in order of first SMTP frame */
-	int family;
-	uint8_t cip[16], sip[16];
-	uint16_t cport, sport;
 	uint8_t cmac[6], smac[6];/* MACs seen on c2s frames (src, dst) */
 	int has_mac;
-	struct dirstate d[2];
 	struct frame_rec *frames;
 	size_t nframes, capframes;
 	struct exchange *ex;
 	size_t nex, capex;
 	uint32_t transactions;   /* MAIL commands */
-	struct dissector *ds;
-	int is_smtp;             /* 1 smtp, 0 undecided, -1 not smtp */
 	int tls_implicit;        /* SMTPS */
 	int starttls;            /* STARTTLS accepted */
 	uint64_t tls_off[2];     /* from these offsets on, bytes are TLS */
-	int closed;              /* FIN both ways + ACK, or RST */
 	uint32_t close_frame;
 	int first_closer;        /* DIR_C2S / DIR_S2C / -1 */
-	uint64_t first_ts, last_ts;
 	int cut_short;           /* the input ended before the session did */
 	int done;                /* ready to print */
-	char history[32];        /* Zeek-style */
-	size_t hlen;
 	char helo[64], mail_from[128], rcpts[1024];
 	int nrcpt;
 	int codes[16]; int ncodes;
-	uint64_t mss_mismatch;
 	int one_direction;       /* only one side seen */
 };
 

@@ -19,8 +19,8 @@
 #define CLOSE_GRACE_NS     (2ull * 1000000000ull)
 
 struct flow {
-	struct flow *hnext;
 	uint32_t hash;
+	struct flow *hnext;
 	struct session s;
 	struct flow *cnext;             /* closed list, in close order */
 	uint64_t close_ts;
@@ -161,7 +161,7 @@ static int frame_push(struct session *s, const struct frame_rec *fr)
 
 static void hist(struct session *s, char c)
 {
-	if (s->hlen + 1 < sizeof s->history && !memchr(s->history, c, s->hlen))
+	if ((size_t)s->hlen + 1 < sizeof s->history && !memchr(s->history, c, s->hlen))
 		s->history[s->hlen++] = c;
 }
 

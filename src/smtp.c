@@ -37,9 +37,14 @@ struct hgap {
 };
 
 struct dissector {
+	/* what a body segment touches comes first */
+	enum cmode cmode;
+	enum bscan bs;
+	size_t body_ex;          /* exchange index + 1 of the message being read */
+	struct body_info *bi;    /* that exchange's message (stable: ex[] may move) */
+	uint64_t c2s_end;        /* end of the client bytes (and gaps) seen so far */
 	struct line_asm la[2];
 	struct reply_asm ra;
-	enum cmode cmode;
 	int show_secrets;
 	/* client bytes held while DATA or STARTTLS waits for its reply */
 	uint8_t *held;
@@ -50,8 +55,6 @@ struct dissector {
 	size_t *pend;
 	size_t npend, cappend, pend_head;
 	int greeted;
-	size_t body_ex;          /* exchange index + 1 of the message being read */
-	enum bscan bs;
 	uint64_t bdat_left;
 	int auth_cont;           /* the next client line answers a 334 */
 	char auth_mech[16];
@@ -67,7 +70,6 @@ struct dissector {
 	size_t nhgap;
 	size_t early_ex;         /* exchange index + 1 of a command answered before its LF */
 	int auth_open;           /* AUTH sent: with no server side seen, responses may follow */
-	uint64_t c2s_end;        /* end of the client bytes (and gaps) seen so far */
 	int eod_check;           /* the message was answered and then a gap came: */
 	uint64_t eod_check_off;  /* do the bytes at this offset begin a command? */
 };
@@ -81,11 +83,14 @@ static char *dup_text(const char *p, size_t n, size_t limit)
 	char *s = malloc(n + 1);
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		s[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-	}
+	memcpy(s, p, n);
 	s[n] = '\0';
+	/* control characters (rare) would drive the user's terminal */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			s[i] = '?';
+	}
 	return s;
 }
 
@@ -200,7 +205,7 @@ static void path_arg(const char *line, size_t len, char *out, size_t cap)
 static struct body_info *cur_body(struct session *s)
 {
 	struct dissector *d = s->ds;
-	return d->body_ex ? s->ex[d->body_ex - 1].bi : NULL;
+	return d->body_ex ? d->bi : NULL;
 }
 
 static void start_body(struct session *s, uint64_t off, struct exchange *owner)
@@ -218,6 +223,7 @@ static void start_body(struct session *s, uint64_t off, struct exchange *owner)
 	if (x->bi)
 		x->bi->in_headers = 1;
 	d->body_ex = (size_t)(x - s->ex) + 1;
+	d->bi = x->bi;
 	d->hdr_cur = NULL;
 	d->bs = BS_BOL;
 }

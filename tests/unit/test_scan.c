@@ -19,15 +19,19 @@ static size_t reference(const uint8_t *p, size_t n, uint64_t *lines)
 int main(void)
 {
 	static const uint8_t alphabet[] = "ab\n.\r";
-	uint8_t buf[200];
+	static uint8_t buf[40000];
 	uint32_t seed = 12345;
 	for (int round = 0; round < 20000; round++) {
-		size_t n = (size_t)(round % 200);
+		/* short buffers, and now and then one long enough for the
+		 * byte counters to be flushed more than once */
+		size_t n = round % 100 == 0 ? 20000 + (size_t)round % 17 : (size_t)(round % 200);
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
 			/* mostly text, some line feeds and dots */
-			unsigned r = (seed >> 16) % 16;
-			buf[i] = r < 11 ? 'x' : alphabet[r - 11];
+			unsigned r = (seed >> 16) % (n > 1000 ? 64 : 16);
+			buf[i] = r < 11 || r >= 16 ? 'x' : alphabet[r - 11];
+			if (n > 1000 && buf[i] == '.')
+				buf[i] = 'y';       /* long runs with no hit */
 		}
 		uint64_t a = 7, b = 7;
 		size_t x = scan_lf_dot(buf, n, &a), y = reference(buf, n, &b);
