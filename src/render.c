@@ -1058,22 +1058,72 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 
 /* ---- summary ------------------------------------------------------------------ */
 
+/* seconds with six decimals, rounded as printf's %.6f would */
+static void put_secs6(FILE *f, uint64_t ns, int neg)
+{
+	char d[24];
+	uint64_t us = (ns + 500) / 1000;
+	char *frac = u64_digits(us % 1000000ull + 1000000ull, d + sizeof d - 1);
+	if (neg)
+		putc_unlocked('-', f);
+	put_u(f, us / 1000000ull);
+	putc_unlocked('.', f);
+	fputs_unlocked(frac + 1, f);
+}
+
+/* One line per session, like Zeek's conn.log; written without printf
+ * because --summary runs over millions of frames. */
 static void summary_line(struct render_ctx *r, const struct session *s)
 {
 	FILE *o = r->o->out;
 	char c[64], sv[64];
 	ep_str(s->family, s->cip, s->cport, c, sizeof c);
 	ep_str(s->family, s->sip, s->sport, sv, sizeof sv);
-	fprintf(o, "%u %.6f %s %s helo=%s from=%s%s%s to=%s%s%s codes=", s->index, secs(r, s->first_ts),
-	        c, sv, s->helo[0] ? s->helo : "-", s->transactions ? "<" : "-", s->mail_from,
-	        s->transactions ? ">" : "", s->nrcpt ? "<" : "-", s->rcpts, s->nrcpt ? ">" : "");
-	for (int i = 0; i < s->ncodes; i++)
-		fprintf(o, "%s%d", i ? "," : "", s->codes[i]);
+	put_u(o, s->index);
+	putc_unlocked(' ', o);
+	if (s->first_ts >= r->t0)
+		put_secs6(o, s->first_ts - r->t0, 0);
+	else
+		put_secs6(o, r->t0 - s->first_ts, 1);
+	putc_unlocked(' ', o);
+	fputs_unlocked(c, o);
+	putc_unlocked(' ', o);
+	fputs_unlocked(sv, o);
+	fputs_unlocked(" helo=", o);
+	fputs_unlocked(s->helo[0] ? s->helo : "-", o);
+	fputs_unlocked(" from=", o);
+	if (s->transactions) {
+		putc_unlocked('<', o);
+		fputs_unlocked(s->mail_from, o);
+		putc_unlocked('>', o);
+	} else
+		putc_unlocked('-', o);
+	fputs_unlocked(" to=", o);
+	if (s->nrcpt) {
+		putc_unlocked('<', o);
+		fputs_unlocked(s->rcpts, o);
+		putc_unlocked('>', o);
+	} else
+		putc_unlocked('-', o);
+	fputs_unlocked(" codes=", o);
+	for (int i = 0; i < s->ncodes; i++) {
+		if (i)
+			putc_unlocked(',', o);
+		put_u(o, (uint64_t)s->codes[i]);
+	}
 	if (!s->ncodes)
-		fputs("-", o);
-	fprintf(o, " c2s=%llu s2c=%llu dur=%.6f hist=%s%s\n", (unsigned long long)s->d[0].paybytes,
-	        (unsigned long long)s->d[1].paybytes, (double)(s->last_ts - s->first_ts) / 1e9,
-	        s->history[0] ? s->history : "-", s->tls_implicit || s->starttls ? " tls" : "");
+		putc_unlocked('-', o);
+	fputs_unlocked(" c2s=", o);
+	put_u(o, s->d[0].paybytes);
+	fputs_unlocked(" s2c=", o);
+	put_u(o, s->d[1].paybytes);
+	fputs_unlocked(" dur=", o);
+	put_secs6(o, s->last_ts - s->first_ts, 0);
+	fputs_unlocked(" hist=", o);
+	fputs_unlocked(s->history[0] ? s->history : "-", o);
+	if (s->tls_implicit || s->starttls)
+		fputs_unlocked(" tls", o);
+	putc_unlocked('\n', o);
 }
 
 /* ---- entry points ------------------------------------------------------------- */
