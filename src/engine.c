@@ -23,6 +23,7 @@ struct flow {
 	struct flow *hnext;
 	struct session s;
 	struct flow *cnext;             /* closed list, in close order */
+	size_t qpos;                    /* its place in engine.q */
 	uint64_t close_ts;
 	uint32_t close_no;
 };
@@ -36,9 +37,10 @@ struct engine {
 	/* flow table */
 	struct flow **tab;
 	size_t nbuckets, nflows;
-	/* sessions not yet printed, in index order */
+	/* SMTP sessions not yet printed, in index order; NULL where one was
+	 * printed already (compacted when the array fills) */
 	struct flow **q;
-	size_t qhead, qn, qcap;
+	size_t qn, qcap;
 	uint32_t next_index;
 	size_t nsessions;
 	/* closed, waiting out the grace period */
@@ -200,12 +202,15 @@ static void became_smtp(struct engine *e, struct flow *f)
 	s->index = ++e->next_index;
 	smtp_new(s, e->o.show_secrets);
 	if (e->qn == e->qcap) {
-		size_t cap = e->qcap ? 2 * e->qcap : 64;
-		if (e->qhead) {
-			memmove(e->q, e->q + e->qhead, (e->qn - e->qhead) * sizeof *e->q);
-			e->qn -= e->qhead;
-			e->qhead = 0;
-		} else {
+		size_t live = 0;
+		for (size_t i = 0; i < e->qn; i++)
+			if (e->q[i]) {
+				e->q[i]->qpos = live;
+				e->q[live++] = e->q[i];
+			}
+		e->qn = live;
+		if (live == 0 ? e->qcap == 0 : live > e->qcap / 2) {
+			size_t cap = e->qcap ? 2 * e->qcap : 64;
 			struct flow **n = realloc(e->q, cap * sizeof *n);
 			if (!n)
 				return;
@@ -213,6 +218,7 @@ static void became_smtp(struct engine *e, struct flow *f)
 			e->qcap = cap;
 		}
 	}
+	f->qpos = e->qn;
 	e->q[e->qn++] = f;
 }
 
@@ -330,18 +336,17 @@ static void finalize(struct engine *e, struct flow *f)
 	s->history[s->hlen] = '\0';
 }
 
-static void emit_ready(struct engine *e)
+/* Print a finished session and free it.  Sessions are printed as they
+ * end, so memory holds only the open ones; `index` still numbers them by
+ * their first frame. */
+static void emit(struct engine *e, struct flow *f)
 {
-	while (e->qhead < e->qn && e->q[e->qhead]->s.done) {
-		struct flow *f = e->q[e->qhead++];
-		if (!e->o.session || (uint32_t)e->o.session == f->s.index)
-			render_session(&e->rc, &f->s);
-		e->nsessions++;
-		session_free(&f->s);
-		free(f);
-	}
-	if (e->qhead == e->qn)
-		e->qhead = e->qn = 0;
+	e->q[f->qpos] = NULL;
+	if (!e->o.session || (uint32_t)e->o.session == f->s.index)
+		render_session(&e->rc, &f->s);
+	e->nsessions++;
+	session_free(&f->s);
+	free(f);
 }
 
 /* Take the flow out of the table; print it when its turn comes. */
@@ -350,7 +355,7 @@ static void retire(struct engine *e, struct flow *f)
 	tab_remove(e, f);
 	if (f->s.is_smtp == 1) {
 		finalize(e, f);
-		emit_ready(e);
+		emit(e, f);
 	} else {
 		session_free(&f->s);
 		free(f);
@@ -554,9 +559,9 @@ static void arp_frame(struct engine *e, struct frame_rec *fr, const struct pkt *
 			memcpy(fr->sha, p->mac_src, 6);
 	}
 	/* an ARP frame during an open session goes to that session directly */
-	for (size_t i = e->qhead; i < e->qn; i++) {
-		struct session *s = &e->q[i]->s;
-		if (!s->done && !s->closed && arp_concerns(fr, s)) {
+	for (size_t i = 0; i < e->qn; i++) {
+		struct session *s = e->q[i] ? &e->q[i]->s : NULL;
+		if (s && !s->done && !s->closed && arp_concerns(fr, s)) {
 			if (e->o.format != FMT_SUMMARY)
 				frame_push(s, fr);
 			return;
@@ -678,7 +683,11 @@ size_t engine_finish(struct engine *e)
 		e->tab[i] = NULL;
 	}
 	e->nflows = 0;
-	emit_ready(e);
+	/* the ones the input cut off, in the order they began */
+	for (size_t i = 0; i < e->qn; i++)
+		if (e->q[i])
+			emit(e, e->q[i]);
+	e->qn = 0;
 	render_end(&e->rc, e->nsessions, e->no, e->nother,
 	           e->input_error[0] ? e->input_error : NULL);
 	return e->nsessions;
@@ -688,7 +697,9 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
-	for (size_t i = e->qhead; i < e->qn; i++) {
+	for (size_t i = 0; i < e->qn; i++) {
+		if (!e->q[i])
+			continue;
 		session_free(&e->q[i]->s);
 		free(e->q[i]);
 	}
