@@ -80,17 +80,22 @@ static uint32_t flow_hash(const struct pkt *p)
 	return hash_ep(p->src, p->sport, p->family) + hash_ep(p->dst, p->dport, p->family);
 }
 
+/* Constant sizes, so the compiler compares inline. */
+static int same_ip(const uint8_t *a, const uint8_t *b, int family)
+{
+	return family == 6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+}
+
 /* 0: p goes client->server, 1: server->client, -1: not this flow */
 static int flow_dir(const struct session *s, const struct pkt *p)
 {
-	size_t n = p->family == 6 ? 16 : 4;
 	if (s->family != p->family)
 		return -1;
 	if (p->sport == s->cport && p->dport == s->sport &&
-	    !memcmp(p->src, s->cip, n) && !memcmp(p->dst, s->sip, n))
+	    same_ip(p->src, s->cip, p->family) && same_ip(p->dst, s->sip, p->family))
 		return DIR_C2S;
 	if (p->sport == s->sport && p->dport == s->cport &&
-	    !memcmp(p->src, s->sip, n) && !memcmp(p->dst, s->cip, n))
+	    same_ip(p->src, s->sip, p->family) && same_ip(p->dst, s->cip, p->family))
 		return DIR_S2C;
 	return -1;
 }
