@@ -615,6 +615,8 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 	struct session *s = &f->s;
 	if (s->is_smtp < 0) {
 		if ((p.flags & TH_RST) || ((p.flags & TH_FIN) && s->d[!dir].fin)) {
+			if (s->closed)          /* waiting out its grace period */
+				closed_unlink(e, f);
 			tab_remove(e, f);
 			session_free(s);
 			free(f);
