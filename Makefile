@@ -74,10 +74,16 @@ sanitize:
 	$(MAKE) BUILD=build-tsan SANITIZE=thread OPT='-O1 -g' build-tsan/smtptrace
 	@sh tests/integ/run.sh --tsan build-tsan/smtptrace
 
-check: all unit golden integ sanitize
+# Both install what is missing first (scripts/deps.sh is quick when all is
+# there), so they work as the first commands on a fresh Debian machine.
+check:
+	@sh scripts/deps.sh -q
+	@$(MAKE) --no-print-directory all unit golden integ sanitize
 	@echo "make check: all suites passed"
 
-demo: smtptrace
+demo:
+	@sh scripts/deps.sh -q
+	@$(MAKE) --no-print-directory smtptrace
 	@sh scripts/demo.sh ./smtptrace
 
 bench: $(BUILD)/smtptrace $(BUILD)/gencap $(BUILD)/pcaploop
