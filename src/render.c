@@ -811,8 +811,19 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		char m1[18], m2[18];
 		mac_str(s->cmac, m1);
 		mac_str(s->smac, m2);
+		/* behind a router the server side MAC is the gateway's: the ARP says */
+		char gw[INET6_ADDRSTRLEN + 24] = "";
+		for (size_t i = 0; i < s->nframes; i++) {
+			const struct frame_rec *f = &s->frames[i];
+			if (f->proto == FP_ARP && f->arp_op == 2 && !memcmp(f->sha, s->smac, 6) &&
+			    memcmp(f->spa, s->sip, 4)) {
+				char ip[INET6_ADDRSTRLEN];
+				ip_str(4, f->spa, ip, sizeof ip);
+				snprintf(gw, sizeof gw, " (the gateway %s)", ip);
+			}
+		}
 		fprintf(o, "  MACs: client side %s, server side %s%s\n", m1, m2,
-		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? "" : " (loopback)");
+		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw : " (loopback)");
 	}
 	fprintf(o, "\n%7s %10s %-3s %-4s %s\n", "No.", "Time", "Dir", "Prot", "Role, then TCP details and SMTP text");
 	if (eo->width)
