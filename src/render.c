@@ -1082,6 +1082,19 @@ static void put_secs6(FILE *f, uint64_t ns, int neg)
 	fputs_unlocked(frac + 1, f);
 }
 
+/* " from=<a@b>", or " from=-" when there was no such command */
+static void put_path(FILE *o, const char *key, const char *path)
+{
+	fputs_unlocked(key, o);
+	if (!path) {
+		putc_unlocked('-', o);
+		return;
+	}
+	putc_unlocked('<', o);
+	fputs_unlocked(path, o);
+	putc_unlocked('>', o);
+}
+
 /* One line per session, like Zeek's conn.log; written without printf
  * because --summary runs over millions of frames. */
 static void summary_line(struct render_ctx *r, const struct session *s)
@@ -1102,20 +1115,8 @@ static void summary_line(struct render_ctx *r, const struct session *s)
 	fputs_unlocked(sv, o);
 	fputs_unlocked(" helo=", o);
 	fputs_unlocked(s->helo[0] ? s->helo : "-", o);
-	fputs_unlocked(" from=", o);
-	if (s->transactions) {
-		putc_unlocked('<', o);
-		fputs_unlocked(s->mail_from, o);
-		putc_unlocked('>', o);
-	} else
-		putc_unlocked('-', o);
-	fputs_unlocked(" to=", o);
-	if (s->nrcpt) {
-		putc_unlocked('<', o);
-		fputs_unlocked(s->rcpts, o);
-		putc_unlocked('>', o);
-	} else
-		putc_unlocked('-', o);
+	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
+	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
 	fputs_unlocked(" codes=", o);
 	for (int i = 0; i < s->ncodes; i++) {
 		if (i)
