@@ -1,0 +1,182 @@
+#!/bin/sh
+# bench/run.sh BUILD_DIR - time `smtptrace analyze` against tshark and
+# against a bare libpcap read loop, on a generated 1M-packet capture.
+# See docs/benchmark.md.  Not a test: exits 0 unless something failed to run.
+#
+# Environment: BENCH_PACKETS (default 1000000), BENCH_SEED (default 1),
+# BENCH_RUNS (default 3), BENCH_SMALL_PACKETS (default 100000),
+# BENCH_TSHARK=0 to skip tshark.
+# T_*, R_*, N_* are assigned by eval in measure():
+# shellcheck disable=SC2154
+set -u
+
+BUILD=${1:-build}
+PACKETS=${BENCH_PACKETS:-1000000}
+SMALL=${BENCH_SMALL_PACKETS:-100000}
+SEED=${BENCH_SEED:-1}
+RUNS=${BENCH_RUNS:-3}
+OUT=bench/out
+ST=$BUILD/smtptrace
+GENCAP=$BUILD/gencap
+LOOP=$BUILD/pcaploop
+BIG=$OUT/big.pcap
+SMALLF=$OUT/small.pcap
+failed=0
+
+for b in "$ST" "$GENCAP" "$LOOP"; do
+	if [ ! -x "$b" ]; then
+		echo "bench: $b not built (run: make bench)" >&2
+		exit 1
+	fi
+done
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "bench: python3 is needed to measure time and peak RSS" >&2
+	exit 1
+fi
+mkdir -p "$OUT"
+
+# --- the captures: regenerated only when the parameters or gencap change
+gen() { # FILE PACKETS
+	key="packets=$2 seed=$SEED gencap=$(cksum < bench/gencap.c | cut -d' ' -f1)"
+	if [ -s "$1" ] && [ -f "$1.params" ] && [ "$(cat "$1.params")" = "$key" ]; then
+		echo "bench: reusing $1 ($key)"
+		return 0
+	fi
+	rm -f "$1" "$1.params"
+	echo "bench: generating $1 ($key)"
+	if ! "$GENCAP" -o "$1" -p "$2" -s "$SEED"; then
+		echo "bench: gencap failed" >&2
+		exit 1
+	fi
+	echo "$key" > "$1.params"
+}
+gen "$BIG" "$PACKETS"
+gen "$SMALLF" "$SMALL"
+SIZE=$(wc -c < "$BIG" | tr -d ' ')
+echo "bench: $BIG: $PACKETS packets, $SIZE bytes; warming the page cache"
+cat "$BIG" > /dev/null
+cat "$SMALLF" > /dev/null
+
+# --- the measuring wrapper: wall time (best of N) and peak RSS (the
+# largest of the runs) of one child, stdout to /dev/null.  The peak RSS comes
+# from GNU time when /usr/bin/time exists: a child of python3 itself would
+# report python's own ~13 MB as its peak (Linux keeps the high-water mark of
+# the memory it had before exec).  Without it, wait4()'s figure is used.
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+GNUTIME=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o "$TMP/t" true 2>/dev/null; then
+	GNUTIME=/usr/bin/time
+else
+	echo "bench: /usr/bin/time (GNU time) not found: peak RSS includes ~13 MB of python3"
+fi
+cat > "$TMP/measure.py" <<'EOF'
+import os, sys, time
+runs, maxsecs, errf, gnutime = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
+cmd = sys.argv[6:]
+rssf = errf + ".rss"
+if gnutime:
+    cmd = [gnutime, "-f", "%M", "-o", rssf, "--"] + cmd
+best, rss, done = None, 0, 0
+for i in range(runs):
+    with open(os.devnull, "wb") as null, open(errf, "wb") as err:
+        t0 = time.perf_counter()
+        try:
+            pid = os.posix_spawnp(cmd[0], cmd, os.environ,
+                                  file_actions=[(os.POSIX_SPAWN_DUP2, null.fileno(), 1),
+                                                (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
+        except OSError as e:
+            print("FAIL cannot run %s: %s" % (cmd[0], e)); sys.exit(1)
+        _, status, ru = os.wait4(pid, 0)
+        wall = time.perf_counter() - t0
+    done += 1
+    if status != 0:
+        print("FAIL exit status %d" % os.waitstatus_to_exitcode(status))
+        sys.exit(1)
+    best = wall if best is None else min(best, wall)
+    r = ru.ru_maxrss
+    if gnutime:
+        try:
+            with open(rssf) as f:
+                r = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    rss = max(rss, r)
+    if wall > maxsecs:
+        break
+print("%.3f %d %d" % (best, rss, done))
+EOF
+
+# measure NAME RUNS MAXSECS CMD... -> sets T_NAME, R_NAME (KiB), N_NAME
+measure() {
+	name=$1 runs=$2 maxs=$3
+	shift 3
+	res=$(python3 "$TMP/measure.py" "$runs" "$maxs" "$TMP/$name.err" "$GNUTIME" -- "$@")
+	case $res in
+	FAIL*)
+		echo "bench: $name: $* : ${res#FAIL }" >&2
+		sed -n '1,20p' "$TMP/$name.err" >&2
+		failed=1
+		eval "T_$name=; R_$name=; N_$name=0"
+		return 1 ;;
+	esac
+	# shellcheck disable=SC2086
+	set -- $res
+	eval "T_$name=$1; R_$name=$2; N_$name=$3"
+	printf '  %-8s %8.3f s  (best of %d)  peak RSS %7.1f MiB\n' "$name" "$1" "$3" \
+		"$(echo "$2" | awk '{ print $1 / 1024 }')"
+}
+
+ratio() { # A B -> A/B or "n/a"
+	if [ -n "$1" ] && [ -n "$2" ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'
+	else
+		echo "n/a"
+	fi
+}
+
+echo "bench: timings on $BIG (wall clock, page cache warm)"
+measure floor "$RUNS" 1e9 "$LOOP" "$BIG"
+measure json "$RUNS" 1e9 "$ST" analyze --json "$BIG"
+measure summary "$RUNS" 1e9 "$ST" analyze --summary "$BIG"
+T_tshark=
+if [ "${BENCH_TSHARK:-1}" != 0 ] && command -v tshark >/dev/null 2>&1; then
+	# once only when a run takes over 60 s
+	measure tshark "$RUNS" 60 tshark -r "$BIG" -Y smtp -T fields \
+		-e frame.number -e smtp.req.command -e smtp.response.code \
+		-d tcp.port==587,smtp -d tcp.port==2525,smtp
+	if [ -n "$T_tshark" ] && [ "$N_tshark" -lt "$RUNS" ]; then
+		echo "           (tshark took over 60 s: run only once)"
+	fi
+else
+	echo "  tshark   skipped (not installed or BENCH_TSHARK=0)"
+fi
+
+echo "bench: memory: analyze --summary on $SMALL vs $PACKETS packets"
+measure small "$RUNS" 1e9 "$ST" analyze --summary "$SMALLF"
+
+echo
+echo "bench: results (one run of $0)"
+r1=$(ratio "$T_tshark" "$T_json")
+r2=$(ratio "$T_summary" "$T_floor")
+r3=$(ratio "$R_summary" "$R_small")
+f1=$(ratio "$PACKETS" "$SMALL")
+verdict() { # VALUE OP LIMIT
+	[ "$1" = n/a ] && { echo "n/a"; return; }
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+		ok = (op == ">=") ? (v >= l) : (v <= l); print ok ? "met" : "NOT met" }'
+}
+x() { if [ "$1" = n/a ]; then echo n/a; else echo "${1}x"; fi; }
+echo "  tshark / analyze --json      : $(x "$r1")   (target >= 30x: $(verdict "$r1" '>=' 30))"
+echo "  analyze --summary / pcaploop : $(x "$r2")   (target <= 2x: $(verdict "$r2" '<=' 2))"
+echo "  peak RSS of --summary, ${PACKETS} vs ${SMALL} packets: $(x "$r3") for a $(x "$f1") larger file"
+echo "                                 (target: far below ${f1}x: $(verdict "$r3" '<=' 3))"
+printf '  peak RSS (MiB): floor %s, json %s, summary %s, tshark %s, summary-small %s\n' \
+	"$(ratio "${R_floor:-}" 1024)" "$(ratio "${R_json:-}" 1024)" \
+	"$(ratio "${R_summary:-}" 1024)" "$(ratio "${R_tshark:-}" 1024)" \
+	"$(ratio "${R_small:-}" 1024)"
+if [ "$failed" != 0 ]; then
+	echo "bench: something failed to run (see above)" >&2
+	exit 1
+fi
+exit 0

@@ -1,0 +1,134 @@
+#!/bin/sh
+# tests/fuzz/run.sh [SECONDS] - build the engine fuzzer with clang's
+# libFuzzer + ASan + UBSan, seed a corpus from the project's captures and run
+# it for SECONDS (default: $FUZZ_SECONDS, else 60).  See docs/fuzzing.md.
+#
+# Environment: FUZZ_SECONDS, FUZZ_JOBS (parallel fuzzing processes, default
+# 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags).
+# Exit status: 0 no crash, 1 a crash/leak/timeout was found (saved under
+# build-fuzz/crashes/), 2 the fuzzer could not be built or run.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 2
+SECONDS_=${1:-${FUZZ_SECONDS:-60}}
+JOBS=${FUZZ_JOBS:-1}
+CLANG=${CLANG:-clang}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+B=build-fuzz
+
+case $SECONDS_ in
+''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, not '$SECONDS_'" >&2; exit 2 ;;
+esac
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+	echo "fuzz: $CLANG not found (apt-get install clang)" >&2
+	exit 2
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "fuzz: python3 not found (needed to convert the seed captures)" >&2
+	exit 2
+fi
+mkdir -p "$B/corpus" "$B/seeds" "$B/crashes" || exit 2
+
+# --- build -----------------------------------------------------------------
+PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
+PCAP_LIBS=$($PKG_CONFIG --libs libpcap 2>/dev/null || echo -lpcap)
+SRCS=
+for f in src/*.c; do
+	[ "$f" = src/main.c ] || SRCS="$SRCS $f"
+done
+VERSION=$(sed -n 's/^VERSION *:*= *//p' Makefile 2>/dev/null | head -n 1)
+echo "fuzz: building $B/fuzz_engine with $CLANG"
+# shellcheck disable=SC2086
+if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Iinclude $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
+	-o "$B/fuzz_engine" tests/fuzz/fuzz_engine.c $SRCS $PCAP_LIBS -lpthread; then
+	echo "fuzz: build failed" >&2
+	exit 2
+fi
+
+# --- seeds -----------------------------------------------------------------
+# Regenerated every run into $B/seeds; what the fuzzer finds goes to
+# $B/corpus and is kept between runs.
+rm -f "$B/seeds"/*
+n=0
+seed_from() { # CAPTURE NAME
+	for fmt in 0 1 2; do
+		python3 tests/fuzz/pcap2seed.py --format "$fmt" --max-bytes 32768 \
+			"$1" "$B/seeds/$2.f$fmt" 2>/dev/null && n=$((n + 1))
+	done
+	# an Ethernet capture also seeds the other link types
+	for l in sll sll2 null raw; do
+		python3 tests/fuzz/pcap2seed.py --relink "$l" --max-bytes 32768 \
+			"$1" "$B/seeds/$2.$l" 2>/dev/null && n=$((n + 1))
+	done
+}
+for f in tests/golden/*.pcap* tests/golden/*/*.pcap* ../shared/captures/*.pcap; do
+	[ -f "$f" ] || continue
+	seed_from "$f" "$(basename "$(dirname "$f")")-$(basename "$f" | tr -c 'A-Za-z0-9._\n-' _)"
+done
+# synthetic sessions from the benchmark generator: IPv6, pipelining,
+# retransmissions, dot-stuffing, ports 587/2525
+if cc -std=c11 -D_GNU_SOURCE -O2 -o "$B/gencap" bench/gencap.c 2>/dev/null; then
+	for s in 11 12 13; do
+		"$B/gencap" -o "$B/gen$s.pcap" -p 400 -c 2 -s "$s" 2>/dev/null &&
+			seed_from "$B/gen$s.pcap" "gencap$s"
+	done
+fi
+echo "fuzz: $(ls "$B/seeds" | wc -l | tr -d ' ') seed files, $(ls "$B/corpus" | wc -l | tr -d ' ') in the kept corpus"
+
+# a dictionary of SMTP and protocol tokens
+cat > "$B/smtp.dict" <<'EOF'
+"EHLO "
+"HELO "
+"MAIL FROM:<"
+"RCPT TO:<"
+"DATA\x0d\x0a"
+"QUIT\x0d\x0a"
+"RSET\x0d\x0a"
+"STARTTLS\x0d\x0a"
+"AUTH LOGIN\x0d\x0a"
+"AUTH PLAIN "
+"BDAT "
+" LAST\x0d\x0a"
+"220 "
+"250-"
+"250 "
+"334 "
+"354 "
+"421 "
+"550 "
+"\x0d\x0a"
+"\x0d\x0a.\x0d\x0a"
+"\x0d\x0a..\x0d\x0a"
+"\x08\x00\x45\x00"
+"\x86\xdd\x60\x00"
+"\x00\x19"
+"\x02\x4b"
+"\x09\xdd"
+EOF
+
+# --- fuzz ------------------------------------------------------------------
+before=$(ls "$B/crashes" | wc -l)
+echo "fuzz: running for $SECONDS_ s ($JOBS process(es)); crashes go to $B/crashes/"
+FORK=
+[ "$JOBS" -gt 1 ] 2>/dev/null && FORK="-fork=$JOBS"
+# shellcheck disable=SC2086
+"$B/fuzz_engine" $FORK -max_total_time="$SECONDS_" -max_len=65536 -timeout=10 \
+	-rss_limit_mb=2048 -dict="$B/smtp.dict" -artifact_prefix="$B/crashes/" \
+	-print_final_stats=1 ${FUZZ_ARGS:-} "$B/corpus" "$B/seeds" > "$B/fuzz.log" 2>&1
+rc=$?
+after=$(ls "$B/crashes" | wc -l)
+grep '^stat::' "$B/fuzz.log"
+if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
+	# the sanitizer's or libFuzzer's report, without the shadow-byte legend
+	grep -m 1 -A 12 -e 'ERROR: ' -e 'runtime error' -e '^SUMMARY' "$B/fuzz.log" >&2 ||
+		tail -n 25 "$B/fuzz.log" >&2
+	echo "fuzz: FAILED (libFuzzer exit $rc); new files in $B/crashes/:" >&2
+	ls -t "$B/crashes" | head -n $((after - before > 0 ? after - before : 1)) >&2
+	echo "fuzz: reproduce with: $B/fuzz_engine $B/crashes/FILE; full log in $B/fuzz.log" >&2
+	exit 1
+fi
+echo "fuzz: no crash in $SECONDS_ s; corpus now $(ls "$B/corpus" | wc -l | tr -d ' ') inputs (log: $B/fuzz.log)"
+exit 0
