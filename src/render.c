@@ -108,29 +108,32 @@ static double secs(const struct render_ctx *r, uint64_t ts)
 	return ts >= r->t0 ? (double)(ts - r->t0) / 1e9 : -(double)(r->t0 - ts) / 1e9;
 }
 
+static void json_strn(FILE *f, const char *s, size_t n)
+{
+	putc_unlocked('"', f);
+	size_t i = 0, run = 0;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		fwrite_unlocked(s + run, 1, i - run, f);
+		if (c == '"' || c == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked((int)c, f);
+		} else
+			fprintf(f, "\\u%04x", c);
+		run = i + 1;
+	}
+	fwrite_unlocked(s + run, 1, n - run, f);
+	putc_unlocked('"', f);
+}
+
 static void json_str(FILE *f, const char *s)
 {
-	if (!s) {
+	if (!s)
 		fputs("null", f);
-		return;
-	}
-	putc_unlocked('"', f);
-	while (*s) {
-		size_t run = 0;
-		while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20 &&
-		       s[run] != 0x7f)
-			run++;
-		fwrite_unlocked(s, 1, run, f);
-		s += run;
-		if (!*s)
-			break;
-		unsigned char c = (unsigned char)*s++;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else
-			fprintf(f, "\\u%04x", c);
-	}
-	putc_unlocked('"', f);
+	else
+		json_strn(f, s, strlen(s));
 }
 
 static void json_frames(FILE *f, const uint32_t *v, uint32_t n)
@@ -232,7 +235,11 @@ static void build_view(struct view *v, struct session *s)
 {
 	memset(v, 0, sizeof *v);
 	v->s = s;
-	qsort(s->frames, s->nframes, sizeof *s->frames, cmp_frame);
+	for (size_t i = 1; i < s->nframes; i++)
+		if (s->frames[i].no < s->frames[i - 1].no) {   /* ARP adopted late */
+			qsort(s->frames, s->nframes, sizeof *s->frames, cmp_frame);
+			break;
+		}
 	v->fm = calloc(s->nframes ? s->nframes : 1, sizeof *v->fm);
 	v->by_req = malloc((s->nex ? s->nex : 1) * sizeof *v->by_req);
 	v->by_rep = malloc((s->nex ? s->nex : 1) * sizeof *v->by_rep);
@@ -399,18 +406,6 @@ static void flags_str(uint8_t fl, char *out, size_t cap)
 
 /* ---- per-frame role and summary ------------------------------------------------ */
 
-/* position (1-based) of `no` among the frames of x, and the total */
-static void seg_pos(const uint32_t *v, uint32_t n, uint32_t no, uint32_t *k)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < no) lo = mid + 1;
-		else hi = mid;
-	}
-	*k = lo < n && v[lo] == no ? lo + 1 : 0;
-}
-
 static void role_arp(const struct session *s, const struct frame_rec *f, struct sbuf *r)
 {
 	size_t n = f->family == 6 ? 16 : 4;
@@ -462,23 +457,19 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 	const size_t *list = f->dir == DIR_S2C ? v->by_rep : v->by_req;
 	for (uint32_t c = 0; c < m->count; c++) {
 		const struct exchange *x = &s->ex[list[m->first + c]];
-		uint32_t k, n;
+		uint32_t n;
 		const char *lab = ex_label(x, vb, sizeof vb);
 		if (c)
-			sb_add(r, "; ");
+			sb_str(r, "; ");
 		if (f->dir == DIR_C2S) {
-			seg_pos(x->req_frames, x->nreq, f->no, &k);
-			n = x->nreq;
 			if (x->kind == EXK_BODY) {
 				int last = x->has_req_end && f->off + f->len >= x->req_end;
 				sb_str(r, last ? "end of data" : "message body");
 			} else if (x->kind == EXK_AUTH)
-				sb_add(r, "AUTH response");
+				sb_str(r, "AUTH response");
 			else
 				sb_add(r, "command %s", lab);
 		} else {
-			seg_pos(x->rep_frames, x->nrep, f->no, &k);
-			n = x->nrep;
 			if (x->kind == EXK_GREETING)
 				sb_add(r, "greeting %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_REPLY)
@@ -491,7 +482,6 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 				sb_add(r, "reply to %s: %d (%s)", x->kind == EXK_AUTH ? "AUTH response" : lab,
 				       x->reply_code, smtp_code_meaning(x->reply_code));
 		}
-		(void)k;
 		n = f->dir == DIR_C2S ? x->norig_req : x->norig_rep;
 		if (n > 1 && m->count == 1 && m->segk) {
 			sb_u(r, " (segment ", m->segk);
@@ -504,7 +494,7 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 		for (uint32_t c = 1; c < m->count; c++)
 			pip |= s->ex[list[m->first + c]].pipelined;
 		if (pip)
-			sb_add(r, " (pipelined)");
+			sb_str(r, " (pipelined)");
 	}
 }
 
@@ -514,7 +504,7 @@ static void role_ack(const struct view *v, size_t i, struct sbuf *r)
 	const struct fmap *m = &v->fm[i];
 	char vb[24];
 	const size_t *list = m->acks_reply ? v->rack_list : v->ack_list;
-	sb_add(r, "ACK of ");
+	sb_str(r, "ACK of ");
 	for (uint32_t c = 0; c < m->acked_count && c < 4; c++) {
 		const struct exchange *x = &s->ex[list[m->acked_first + c]];
 		const char *lab = ex_label(x, vb, sizeof vb);
@@ -537,43 +527,43 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 		role_arp(s, f, r);
 		return;
 	}
-	if (m->hs == 1) sb_add(r, "handshake 1/3 (SYN)");
-	else if (m->hs == 2) sb_add(r, "handshake 2/3 (SYN/ACK)");
-	else if (m->hs == 3) sb_add(r, "handshake 3/3 (ACK)");
+	if (m->hs == 1) sb_str(r, "handshake 1/3 (SYN)");
+	else if (m->hs == 2) sb_str(r, "handshake 2/3 (SYN/ACK)");
+	else if (m->hs == 3) sb_str(r, "handshake 3/3 (ACK)");
 	if (f->flags & TH_SYN && !m->hs)
 		sb_add(r, "%s", f->ta & TA_PORTREUSE ? "SYN (port reused)" : "SYN");
 	if (f->len) {
-		if (r->n) sb_add(r, "; ");
+		if (r->n) sb_str(r, "; ");
 		role_payload(v, i, r);
 	}
 	if (f->flags & TH_FIN) {
-		if (r->n) sb_add(r, "; ");
+		if (r->n) sb_str(r, "; ");
 		sb_add(r, "teardown: %s FIN%s", f->dir == DIR_C2S ? "client" : "server",
 		       s->first_closer == f->dir && s->d[f->dir].fin_frame == f->no ? " (closes first)" : "");
 	}
 	if (f->flags & TH_RST) {
-		if (r->n) sb_add(r, "; ");
+		if (r->n) sb_str(r, "; ");
 		sb_add(r, "reset by the %s", f->dir == DIR_C2S ? "client" : "server");
 	}
 	if (!r->n && s->close_frame == f->no && !(f->flags & TH_RST))
-		sb_add(r, "teardown: last ACK");
+		sb_str(r, "teardown: last ACK");
 	else if (!r->n && m->acks_fin)
 		sb_add(r, "teardown: ACK of the %s's FIN", f->dir == DIR_C2S ? "server" : "client");
 	if (!r->n && m->acked_count)
 		role_ack(v, i, r);
 	if (!r->n)
-		sb_add(r, f->ta & TA_DUPACK ? "duplicate ACK" : f->ta & TA_KEEPALIVE ? "keep-alive" :
+		sb_str(r, f->ta & TA_DUPACK ? "duplicate ACK" : f->ta & TA_KEEPALIVE ? "keep-alive" :
 		          f->ta & TA_KAACK ? "keep-alive ACK" :
 		          (f->flags & TH_ACK) ? "ACK" : "TCP segment");
 	/* analysis notes */
-	if (f->ta & TA_RETRANS) sb_add(r, " [retransmission]");
-	if (f->ta & TA_OOO) sb_add(r, " [out of order]");
-	if (f->ta & TA_GAP) sb_add(r, " [previous segment not captured]");
-	if ((f->ta & TA_DUPACK) && !strstr(r->b, "duplicate")) sb_add(r, " [duplicate ACK]");
-	if ((f->ta & TA_KEEPALIVE) && !strstr(r->b, "keep-alive")) sb_add(r, " [keep-alive]");
-	if (f->ta & TA_ZEROWIN) sb_add(r, " [zero window]");
-	if (f->ta & TA_OVERMSS) sb_add(r, " [longer than the MSS: segmentation offload]");
-	if (f->ta & TA_TRUNC) sb_add(r, " [payload cut by the snaplen]");
+	if (f->ta & TA_RETRANS) sb_str(r, " [retransmission]");
+	if (f->ta & TA_OOO) sb_str(r, " [out of order]");
+	if (f->ta & TA_GAP) sb_str(r, " [previous segment not captured]");
+	if ((f->ta & TA_DUPACK) && !strstr(r->b, "duplicate")) sb_str(r, " [duplicate ACK]");
+	if ((f->ta & TA_KEEPALIVE) && !strstr(r->b, "keep-alive")) sb_str(r, " [keep-alive]");
+	if (f->ta & TA_ZEROWIN) sb_str(r, " [zero window]");
+	if (f->ta & TA_OVERMSS) sb_str(r, " [longer than the MSS: segmentation offload]");
+	if (f->ta & TA_TRUNC) sb_str(r, " [payload cut by the snaplen]");
 	if (f->status & PKT_MALFORMED) sb_add(r, " [malformed: %s]", f->err ? f->err : "?");
 	else if (f->status & PKT_TRUNCATED) sb_add(r, " [truncated: %s]", f->err ? f->err : "?");
 }
@@ -648,7 +638,7 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 	sb_u(r, " win=", f->win);
 	if (f->mss) sb_add(r, " mss=%u", f->mss);
 	if (f->wscale >= 0 && (f->flags & TH_SYN)) sb_add(r, " ws=%d", f->wscale);
-	if (f->sack_ok) sb_add(r, " sack");
+	if (f->sack_ok) sb_str(r, " sack");
 	(void)tcp;
 }
 
@@ -1004,9 +994,9 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 		fputs_unlocked("\",\"dir\":\"", o);
 		fputs_unlocked(dir_name(f->dir), o);
 		fputs_unlocked("\",\"role\":", o);
-		json_str(o, role.b);
+		json_strn(o, role.b, role.n);
 		fputs_unlocked(",\"summary\":", o);
-		json_str(o, sum.b);
+		json_strn(o, sum.b, sum.n);
 		if (f->dir <= 1) {
 			char fl[40];
 			flags_str(f->flags, fl, sizeof fl);
