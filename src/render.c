@@ -31,6 +31,9 @@ static void sb_add(struct sbuf *s, const char *fmt, ...)
 		s->n += (size_t)r < sizeof s->b - s->n ? (size_t)r : sizeof s->b - s->n - 1;
 }
 
+/* literals: length known at compile time */
+#define PUT_LIT(f, lit) fwrite_unlocked(lit, 1, sizeof(lit) - 1, f)
+
 static void sb_str(struct sbuf *s, const char *t)
 {
 	size_t n = strlen(t);
@@ -389,19 +392,26 @@ static const char *dir_name(int d)
 	return d == DIR_C2S ? "c2s" : d == DIR_S2C ? "s2c" : "other";
 }
 
-static void flags_str(uint8_t fl, char *out, size_t cap)
+/* "SYN,ACK": names of the flags set, from a table built on first use */
+static const char *flags_name(uint8_t fl)
 {
 	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
 	static const int order[] = { 1, 0, 2, 3, 4, 5, 6, 7 };
-	size_t n = 0;
-	out[0] = '\0';
-	for (int k = 0; k < 8; k++) {
-		int b = order[k];
-		if (fl & (1 << b))
-			n += (size_t)snprintf(out + n, cap > n ? cap - n : 0, "%s%s", n ? "," : "", names[b]);
+	static char table[256][32];
+	static int built;
+	if (!built) {
+		for (int v = 0; v < 256; v++) {
+			size_t n = 0;
+			for (int k = 0; k < 8; k++)
+				if (v & (1 << order[k]))
+					n += (size_t)snprintf(table[v] + n, sizeof table[v] - n, "%s%s",
+					                      n ? "," : "", names[order[k]]);
+			if (!n)
+				snprintf(table[v], sizeof table[v], "none");
+		}
+		built = 1;
 	}
-	if (!n)
-		snprintf(out, cap, "none");
+	return table[fl];
 }
 
 /* ---- per-frame role and summary ------------------------------------------------ */
@@ -603,7 +613,7 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 {
 	const struct session *s = v->s;
 	const struct frame_rec *f = &s->frames[i];
-	char fl[40], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], mac[18];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], mac[18];
 	if (f->proto == FP_ARP) {
 		ip_str(4, f->tpa, a, sizeof a);
 		ip_str(4, f->spa, b, sizeof b);
@@ -625,7 +635,7 @@ static void frame_summary(const struct view *v, size_t i, int raw, struct sbuf *
 	smtp_text(v, i, r);
 	if (r->n)
 		sb_str(r, "  ");
-	flags_str(f->flags, fl, sizeof fl);
+	const char *fl = flags_name(f->flags);
 	const struct dirstate *d = &s->d[f->dir], *p = &s->d[!f->dir];
 	uint32_t seq = raw ? f->seq : (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - d->isn);
 	uint32_t ack = raw ? f->ack : (uint32_t)(f->ack - p->isn);
@@ -987,28 +997,26 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 		frame_summary(v, i, r->o->raw_seq, &sum);
 		fputs_unlocked(i ? ",\n {\"no\":" : "\n {\"no\":", o);
 		put_u(o, f->no);
-		fputs_unlocked(",\"time\":", o);
+		PUT_LIT(o, ",\"time\":");
 		put_time(o, r, f->ts_ns);
-		fputs_unlocked(",\"proto\":\"", o);
+		PUT_LIT(o, ",\"proto\":\"");
 		fputs_unlocked(proto_name(f->proto), o);
-		fputs_unlocked("\",\"dir\":\"", o);
+		PUT_LIT(o, "\",\"dir\":\"");
 		fputs_unlocked(dir_name(f->dir), o);
-		fputs_unlocked("\",\"role\":", o);
+		PUT_LIT(o, "\",\"role\":");
 		json_strn(o, role.b, role.n);
-		fputs_unlocked(",\"summary\":", o);
+		PUT_LIT(o, ",\"summary\":");
 		json_strn(o, sum.b, sum.n);
 		if (f->dir <= 1) {
-			char fl[40];
-			flags_str(f->flags, fl, sizeof fl);
-			fputs_unlocked(",\"flags\":\"", o);
-			fputs_unlocked(fl, o);
-			fputs_unlocked("\",\"seq\":", o);
+			PUT_LIT(o, ",\"flags\":\"");
+			fputs_unlocked(flags_name(f->flags), o);
+			PUT_LIT(o, "\",\"seq\":");
 			put_u(o, (f->flags & TH_SYN) ? 0 : (uint32_t)(f->seq - s->d[f->dir].isn));
-			fputs_unlocked(",\"ack\":", o);
+			PUT_LIT(o, ",\"ack\":");
 			put_u(o, (f->flags & TH_ACK) ? (uint32_t)(f->ack - s->d[!f->dir].isn) : 0);
-			fputs_unlocked(",\"len\":", o);
+			PUT_LIT(o, ",\"len\":");
 			put_u(o, f->len);
-			fputs_unlocked(",\"win\":", o);
+			PUT_LIT(o, ",\"win\":");
 			put_u(o, f->win);
 		}
 		putc_unlocked('}', o);
@@ -1103,11 +1111,11 @@ static void summary_line(struct render_ctx *r, const struct session *s)
 	fputs_unlocked(c, o);
 	putc_unlocked(' ', o);
 	fputs_unlocked(sv, o);
-	fputs_unlocked(" helo=", o);
+	PUT_LIT(o, " helo=");
 	fputs_unlocked(s->helo[0] ? s->helo : "-", o);
 	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
 	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
-	fputs_unlocked(" codes=", o);
+	PUT_LIT(o, " codes=");
 	for (int i = 0; i < s->ncodes; i++) {
 		if (i)
 			putc_unlocked(',', o);
@@ -1115,16 +1123,16 @@ static void summary_line(struct render_ctx *r, const struct session *s)
 	}
 	if (!s->ncodes)
 		putc_unlocked('-', o);
-	fputs_unlocked(" c2s=", o);
+	PUT_LIT(o, " c2s=");
 	put_u(o, s->d[0].paybytes);
-	fputs_unlocked(" s2c=", o);
+	PUT_LIT(o, " s2c=");
 	put_u(o, s->d[1].paybytes);
-	fputs_unlocked(" dur=", o);
+	PUT_LIT(o, " dur=");
 	put_secs6(o, s->last_ts - s->first_ts, 0);
-	fputs_unlocked(" hist=", o);
+	PUT_LIT(o, " hist=");
 	fputs_unlocked(s->history[0] ? s->history : "-", o);
 	if (s->tls_implicit || s->starttls)
-		fputs_unlocked(" tls", o);
+		PUT_LIT(o, " tls");
 	putc_unlocked('\n', o);
 }
 
