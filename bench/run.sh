@@ -129,7 +129,7 @@ measure() {
 
 ratio() { # A B -> A/B or "n/a"
 	if [ -n "$1" ] && [ -n "$2" ]; then
-		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
 	else
 		echo "n/a"
 	fi
@@ -137,6 +137,7 @@ ratio() { # A B -> A/B or "n/a"
 
 echo "bench: timings on $BIG (wall clock, page cache warm)"
 measure floor "$RUNS" 1e9 "$LOOP" "$BIG"
+measure floor_b "$RUNS" 1e9 "$LOOP" -b "$BIG"
 measure json "$RUNS" 1e9 "$ST" analyze --json "$BIG"
 measure summary "$RUNS" 1e9 "$ST" analyze --summary "$BIG"
 T_tshark=
@@ -159,6 +160,7 @@ echo
 echo "bench: results (one run of $0)"
 r1=$(ratio "$T_tshark" "$T_json")
 r2=$(ratio "$T_summary" "$T_floor")
+r2b=$(ratio "$T_summary" "$T_floor_b")
 r3=$(ratio "$R_summary" "$R_small")
 f1=$(ratio "$PACKETS" "$SMALL")
 verdict() { # VALUE OP LIMIT
@@ -169,6 +171,7 @@ verdict() { # VALUE OP LIMIT
 x() { if [ "$1" = n/a ]; then echo n/a; else echo "${1}x"; fi; }
 echo "  tshark / analyze --json      : $(x "$r1")   (target >= 30x: $(verdict "$r1" '>=' 30))"
 echo "  analyze --summary / pcaploop : $(x "$r2")   (target <= 2x: $(verdict "$r2" '<=' 2))"
+echo "  analyze --summary / pcaploop -b (the same 1 MiB read buffer as smtptrace): $(x "$r2b")"
 echo "  peak RSS of --summary, ${PACKETS} vs ${SMALL} packets: $(x "$r3") for a $(x "$f1") larger file"
 echo "                                 (target: far below ${f1}x: $(verdict "$r3" '<=' 3))"
 printf '  peak RSS (MiB): floor %s, json %s, summary %s, tshark %s, summary-small %s\n' \

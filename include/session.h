@@ -126,6 +126,7 @@ struct session {
 	uint8_t closed;          /* FIN both ways + ACK, or RST */
 	uint8_t hlen;
 	char history[21];        /* Zeek-style; at most one of each letter */
+	uint64_t hseen;          /* letters in history, bit (c - 'A') */
 	struct dissector *ds;
 	uint64_t first_ts, last_ts;
 	struct dirstate d[2];

@@ -13,8 +13,19 @@
 int analyze_file(const char *path, const struct engine_opts *eo)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	/* Our own FILE with a 1 MiB buffer: one read() per MiB instead of per
+	 * 4 KiB.  libpcap takes it over (pcap_close closes it). */
+	static char iobuf[1 << 20];
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "smtptrace: %s: %s\n", path, strerror(errno));
+		return EX_INPUT;
+	}
+	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!pc) {
+		if (f != stdin)
+			fclose(f);
 		/* libpcap says "unknown file format" for a file that is not a capture */
 		if (err[0] && strstr(err, path))   /* libpcap named the file already */
 			fprintf(stderr, "smtptrace: %s\n", err);

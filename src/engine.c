@@ -166,9 +166,15 @@ static int frame_push(struct session *s, const struct frame_rec *fr)
 	return 0;
 }
 
+/* Each letter once, in order of first occurrence; a bit per letter says
+ * whether it is there already (every segment asks). */
 static void hist(struct session *s, char c)
 {
-	if ((size_t)s->hlen + 1 < sizeof s->history && !memchr(s->history, c, s->hlen))
+	uint64_t bit = 1ull << ((unsigned)(c - 'A') & 63);
+	if (s->hseen & bit)
+		return;
+	s->hseen |= bit;
+	if ((size_t)s->hlen + 1 < sizeof s->history)
 		s->history[s->hlen++] = c;
 }
 
