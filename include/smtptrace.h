@@ -28,4 +28,8 @@ struct send_args {
 
 int send_mail(struct send_args *a);
 
+/* When root: become USER (-Z), else the user who ran sudo, else "nobody";
+ * "root" stays root.  0, or -1 with a one-line reason in err. */
+int drop_privileges(const char *user, char *err, size_t errlen);
+
 #endif

@@ -22,6 +22,14 @@ int analyze_file(const char *path, const struct engine_opts *eo)
 		return EX_INPUT;
 	}
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+	/* the file is open: parse what it holds without root */
+	char perr[256];
+	if (drop_privileges(NULL, perr, sizeof perr)) {
+		fprintf(stderr, "smtptrace: %s\n", perr);
+		if (f != stdin)
+			fclose(f);
+		return EX_INTERNAL;
+	}
 	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!pc) {
 		if (f != stdin)

@@ -5,7 +5,6 @@
  * computed from the captured packets by the same engine as `analyze`. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <signal.h>
@@ -148,37 +147,6 @@ static FILE *open_capture_file(const struct send_args *a, const char *host, char
 	return fopen(path, "wb");
 }
 
-/* tcpdump's droproot: once the capture handle and the output file are
- * open, root is no longer needed. */
-static int drop_privileges(const char *user)
-{
-	uid_t uid;
-	gid_t gid;
-	const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
-	if (geteuid() != 0)
-		return 0;
-	if (user) {
-		struct passwd *pw = getpwnam(user);
-		if (!pw)
-			return fail(EX_USAGE_, "-Z %s: no such user%s", user, ""), -1;
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-		if (initgroups(pw->pw_name, gid))
-			return -1;
-	} else if (sudo_uid && sudo_gid) {
-		uid = (uid_t)strtoul(sudo_uid, NULL, 10);
-		gid = (gid_t)strtoul(sudo_gid, NULL, 10);
-		if (uid == 0)
-			return 0;
-		if (setgroups(0, NULL))
-			return -1;
-	} else
-		return 0;
-	if (setgid(gid) || setuid(uid))
-		return -1;
-	return 0;
-}
-
 static void run_engine(const struct capture *cap, const struct engine_opts *eo,
                        const struct sender_info *si)
 {
@@ -304,8 +272,8 @@ int send_mail(struct send_args *a)
 			return EX_CAPTURE;
 		}
 	}
-	if (drop_privileges(a->user)) {
-		fprintf(stderr, "smtptrace: cannot drop privileges: %s\n", strerror(errno));
+	if (drop_privileges(a->user, errbuf, sizeof errbuf)) {
+		fprintf(stderr, "smtptrace: %s\n", errbuf);
 		if (out) fclose(out);
 		capture_free(&cap);
 		close(fd); freeaddrinfo(ai); free(msg);
