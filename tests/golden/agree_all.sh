@@ -12,7 +12,7 @@ trap 'rm -f "$tmp"' EXIT
 bad=0
 for cap in "$@"; do
 	[ -f "$cap" ] || continue
-	case $(basename "$cap") in cut-short.pcap) continue ;; esac
+	case $(basename "$cap") in cut-short.pcap|fuzz-*) continue ;; esac
 	port=25
 	case $(basename "$cap") in
 	port2525*) port=2525 ;; port10025*) port=10025 ;; auth-*|starttls*) port=587 ;;
