@@ -578,6 +578,21 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 	else if (f->status & PKT_TRUNCATED) sb_add(r, " [truncated: %s]", f->err ? f->err : "?");
 }
 
+/* A 334 challenge is base64 ("VXNlcm5hbWU6"): show it decoded when it is
+ * printable text ("Username:"). */
+static void challenge(struct sbuf *r, const char *text)
+{
+	uint8_t dec[64];
+	size_t n = text ? smtp_base64_decode(text, strlen(text), dec, sizeof dec - 1) : 0;
+	if (!n || n >= sizeof dec - 1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (dec[i] < 0x20 || dec[i] > 0x7e)
+			return;
+	dec[n] = '\0';
+	sb_add(r, " (%s)", (const char *)dec);
+}
+
 /* The SMTP text that starts in this frame: commands as sent, the first
  * line of replies, the message's size and subject. */
 static void smtp_text(const struct view *v, size_t i, struct sbuf *r)
@@ -600,6 +615,8 @@ static void smtp_text(const struct view *v, size_t i, struct sbuf *r)
 			       x->reply_text ? x->reply_text : "");
 			if (x->reply_lines > 1)
 				sb_add(r, " (+%d lines)", x->reply_lines - 1);
+			if (x->reply_code == 334)
+				challenge(r, x->reply_text);
 		} else if (x->kind == EXK_BODY) {
 			struct body_info *bi = x->bi;
 			sb_add(r, "message (%llu bytes%s%s)", bi ? (unsigned long long)bi->size : 0ULL,
