@@ -5,6 +5,7 @@
 #define SMTPTRACE_CLIENT_H
 
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -33,6 +34,7 @@ enum {
 	EX_DATA = 14,           /* DATA rejected */
 	EX_MESSAGE = 15,        /* message rejected after end of data */
 	EX_INTERNAL = 70,       /* out of memory and the like */
+	EX_INTERRUPTED = 130,   /* Ctrl-C / SIGTERM: what was captured is still saved and shown */
 };
 
 /* What the sender wrote, by stream offset (relative to the first byte after
@@ -67,6 +69,7 @@ struct client_opts {
 	struct client_timeouts to_s;
 	FILE *transcript;              /* swaks style " -> " / "<-  "; NULL = quiet */
 	int color;                     /* colour the transcript */
+	volatile sig_atomic_t *interrupted; /* set by a signal handler that shut the socket */
 };
 
 struct client_result {

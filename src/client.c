@@ -202,6 +202,10 @@ static void io_fail(struct smtp *c, enum io io, double timeout, const char *doin
 		state_set(c, SMTP_STOP);
 		return;
 	}
+	if (c->o->interrupted && *c->o->interrupted && io != IO_TIMEOUT) {
+		fail(c, EX_INTERRUPTED, "interrupted while %s", doing);
+		return;
+	}
 	switch (io) {
 	case IO_TIMEOUT:
 		fail(c, EX_TIMEOUT, "timeout after %g s %s", timeout, doing);

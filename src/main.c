@@ -58,7 +58,7 @@ static const char usage_text[] =
 "Exit codes (docs/exit-codes.md): 0 ok, 2 usage, 3 name not found, 4 connection\n"
 "failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
 "capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
-"14 DATA, 15 message rejected, 70 internal error.\n";
+"14 DATA, 15 message rejected, 70 internal error, 130 interrupted.\n";
 
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,

@@ -300,7 +300,7 @@ int send_mail(struct send_args *a)
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = msg, .msg_len = msg_len,
 		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
-		.color = a->eo.color,
+		.color = a->eo.color, .interrupted = &interrupted,
 	};
 	client_default_timeouts(&co.to_s);
 	if (a->timeout > 0)
@@ -347,7 +347,7 @@ int send_mail(struct send_args *a)
 		fprintf(stderr, "smtptrace: %s\n", res.error);
 	if (interrupted && !rc) {
 		fprintf(stderr, "smtptrace: interrupted\n");
-		rc = EX_LOST;
+		rc = EX_INTERRUPTED;
 	}
 	client_result_free(&res);
 	freeaddrinfo(ai);
