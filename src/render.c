@@ -68,16 +68,28 @@ static void put_u(FILE *f, uint64_t v)
 	fputs_unlocked(u64_digits(v, d + sizeof d - 1), f);
 }
 
-/* seconds with nine decimals from nanoseconds, without floating point */
-static void put_secs(FILE *f, uint64_t ns, int neg)
+/* Seconds from nanoseconds with `digits` decimals (1..9), rounded as
+ * printf's %.Nf would, without floating point. */
+static void put_secs_n(FILE *f, uint64_t ns, int neg, int digits)
 {
 	char d[24];
-	char *frac = u64_digits(ns % 1000000000ull + 1000000000ull, d + sizeof d - 1);
+	uint64_t scale = 1, unit = 1;
+	for (int i = digits; i < 9; i++)
+		scale *= 10;
+	for (int i = 0; i < digits; i++)
+		unit *= 10;
+	uint64_t v = (ns + scale / 2) / scale;
+	char *frac = u64_digits(v % unit + unit, d + sizeof d - 1);
 	if (neg)
 		putc_unlocked('-', f);
-	put_u(f, ns / 1000000000ull);
+	put_u(f, v / unit);
 	putc_unlocked('.', f);
 	fputs_unlocked(frac + 1, f);
+}
+
+static void put_secs(FILE *f, uint64_t ns, int neg)
+{
+	put_secs_n(f, ns, neg, 9);
 }
 
 static void put_time(FILE *f, const struct render_ctx *r, uint64_t ts)
@@ -1084,17 +1096,9 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 
 /* ---- summary ------------------------------------------------------------------ */
 
-/* seconds with six decimals, rounded as printf's %.6f would */
 static void put_secs6(FILE *f, uint64_t ns, int neg)
 {
-	char d[24];
-	uint64_t us = (ns + 500) / 1000;
-	char *frac = u64_digits(us % 1000000ull + 1000000ull, d + sizeof d - 1);
-	if (neg)
-		putc_unlocked('-', f);
-	put_u(f, us / 1000000ull);
-	putc_unlocked('.', f);
-	fputs_unlocked(frac + 1, f);
+	put_secs_n(f, ns, neg, 6);
 }
 
 /* " from=<a@b>", or " from=-" when there was no such command */

@@ -322,7 +322,8 @@ def std_open(cv, greet="220 mx.example.net ESMTP ready\r\n", ehlo="EHLO client.e
     cv.s(EHLO_REPLY)
 
 
-def std_mail(cv, body, rcpts=("bob@example.net",), low=False):
+def std_envelope(cv, rcpts=("bob@example.net",), low=False):
+    """MAIL, RCPT for each recipient, DATA, each answered; the message is the caller's."""
     f = (lambda x: x.lower()) if low else (lambda x: x)
     cv.c(f("MAIL FROM:") + "<alice@example.org>\r\n")
     cv.s("250 2.1.0 Ok\r\n")
@@ -331,6 +332,10 @@ def std_mail(cv, body, rcpts=("bob@example.net",), low=False):
         cv.s("250 2.1.5 Ok\r\n")
     cv.c(f("DATA") + "\r\n")
     cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
+
+
+def std_mail(cv, body, rcpts=("bob@example.net",), low=False):
+    std_envelope(cv, rcpts, low)
     cv.body(body.encode() if isinstance(body, str) else body)
     cv.s("250 2.0.0 Ok: queued as 4SVZ1x0001\r\n", dt=0.005)
 
@@ -672,12 +677,7 @@ def cap_zerowin():
     cap = Capture("eth")
     cv = Conv(cap, **C4())
     std_open(cv)
-    cv.c("MAIL FROM:<alice@example.org>\r\n")
-    cv.s("250 2.1.0 Ok\r\n")
-    cv.c("RCPT TO:<bob@example.net>\r\n")
-    cv.s("250 2.1.5 Ok\r\n")
-    cv.c("DATA\r\n")
-    cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
+    std_envelope(cv)
     body = (message("Zero window", 100) + ".\r\n").encode()
     cv.c(body[:1460], flags=TH_ACK)
     cv.ack(1, win=0)                                     # receiver full
@@ -726,12 +726,7 @@ def cap_offload():
     cap = Capture("eth")
     cv = Conv(cap, **C4())
     std_open(cv)
-    cv.c("MAIL FROM:<alice@example.org>\r\n")
-    cv.s("250 2.1.0 Ok\r\n")
-    cv.c("RCPT TO:<bob@example.net>\r\n")
-    cv.s("250 2.1.5 Ok\r\n")
-    cv.c("DATA\r\n")
-    cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
+    std_envelope(cv)
     body = (message("Offload", 100) + ".\r\n").encode()
     cv.body(body, seg=4000)
     cv.ack(1)
