@@ -320,6 +320,23 @@ static int body_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	return 0;
 }
 
+/* A header line inside a BDAT chunk (chunks are not dot-stuffed and have
+ * no end-of-data line; size and lines are counted by the caller). */
+static int bdat_header_line(void *ctx, const char *line, size_t len, uint64_t o0,
+                            uint64_t o1, size_t overlong)
+{
+	struct session *s = ctx;
+	struct body_info *b = cur_body(s);
+	(void)o0; (void)o1; (void)overlong;
+	if (!b || len == 0) {
+		if (b)
+			b->in_headers = 0;
+		return 1;
+	}
+	header_field(s->ds, b, line, len);
+	return 0;
+}
+
 /* Body after the header section: count lines and stuffed dots, find the
  * end-of-data line; no copy, no per-line call.  Returns bytes consumed (up
  * to and including the end-of-data line when found). */
@@ -669,7 +686,7 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		d->bdat_left = sz;
 		if (!d->body_ex) {
 			start_body(s, o1, x);
-			if (x->bi) x->bi->in_headers = 0;
+			/* headers are parsed from the first chunk on */
 		}
 		d->cmode = sz ? CM_BDAT : CM_CMD;
 		if (!sz && len >= 4 && strstr(x->line, "LAST") && x->bi) {
@@ -720,6 +737,11 @@ static void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size
 				b->size += used;
 				for (size_t i = 0; i < used; i++)
 					b->lines += p[i] == '\n';
+				/* a header line split across two chunks is lost: the
+				 * line assembler is reset between chunks for the next
+				 * BDAT command */
+				if (b->in_headers)
+					line_asm_feed(&d->la[0], p, used, bdat_header_line, s);
 			}
 			if (!d->bdat_left) {
 				d->cmode = CM_CMD;
