@@ -68,9 +68,11 @@ golden-update: $(BUILD)/smtptrace
 integ: $(BUILD)/smtptrace
 	@sh tests/integ/run.sh $(BUILD)/smtptrace
 
-# The unit and golden tests again under ASan+UBSan, the capture thread under TSan.
+# The unit, golden and integration tests again under ASan+UBSan, the
+# capture thread under TSan.
 sanitize:
-	$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' unit golden
+	$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' unit golden build-asan/smtptrace
+	@INTEG_LABEL=integ-asan sh tests/integ/run.sh build-asan/smtptrace
 	$(MAKE) BUILD=build-tsan SANITIZE=thread OPT='-O1 -g' build-tsan/smtptrace
 	@sh tests/integ/run.sh --tsan build-tsan/smtptrace
 

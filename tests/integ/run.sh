@@ -22,7 +22,7 @@ done
 bin=$1; shift
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
-label=integ
+label=${INTEG_LABEL:-integ}
 [ $tsan = 1 ] && label=integ-tsan
 
 tests=

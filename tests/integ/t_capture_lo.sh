@@ -193,6 +193,7 @@ EOF
 
 san=
 [ -n "$tsan" ] && san="-fsanitize=thread -fno-omit-frame-pointer"
+case $build in *asan*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -O1 -g $san -I"$here/include" -o "$tmp/captest" \
 	"$tmp/captest.c" "$build/libsmtptrace.a" -lpcap -lpthread 2>"$tmp/cc.err" ||
