@@ -194,6 +194,8 @@ struct fmap {                        /* per frame: the exchanges it carries */
 	uint8_t acks_reply;              /* acked_* refer to replies */
 	uint8_t acks_fin;                /* first to acknowledge the peer's FIN */
 	uint32_t segk;                   /* k in "segment k of n" (retransmissions not counted) */
+	uint32_t gapn;                   /* bytes of its direction not captured just before it */
+	uint8_t after_gap;               /* a gap came before it in its direction */
 };
 
 struct view {
@@ -285,6 +287,28 @@ static void build_view(struct view *v, struct session *s)
 		} else if (synack_seen && !v->hs[2] && f->dir == DIR_C2S && (f->flags & TH_ACK) &&
 		           !(f->flags & (TH_SYN | TH_RST)) && f->ack == s->d[DIR_S2C].isn + 1) {
 			v->hs[2] = f->no; v->fm[i].hs = 3;
+		}
+	}
+
+	/* bytes never captured before a segment: its start minus the
+	 * furthest byte seen so far in its direction */
+	{
+		uint64_t far[2] = { 0, 0 };
+		int seen[2] = { 0, 0 }, gap[2] = { 0, 0 };
+		for (size_t i = 0; i < s->nframes; i++) {
+			struct frame_rec *f = &s->frames[i];
+			if (f->dir > 1 || !f->len)
+				continue;
+			int d = f->dir;
+			if (seen[d] && f->off > far[d]) {
+				uint64_t n = f->off - far[d];
+				v->fm[i].gapn = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+				gap[d] = 1;
+			}
+			v->fm[i].after_gap = (uint8_t)gap[d];
+			if (!seen[d] || f->off + f->len > far[d])
+				far[d] = f->off + f->len;
+			seen[d] = 1;
 		}
 	}
 
@@ -380,7 +404,7 @@ static const char *ex_label(const struct exchange *x, char *buf, size_t cap)
 	case EXK_GREETING: return "greeting";
 	case EXK_BODY:     return "message";
 	case EXK_AUTH:     return "AUTH response";
-	case EXK_REPLY:    return "unsolicited reply";
+	case EXK_REPLY:    return "reply, no command";
 	default:
 		snprintf(buf, cap, "%s", x->verb[0] ? x->verb : "(empty line)");
 		return buf;
@@ -473,7 +497,10 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 		return;
 	}
 	if (!m->count) {
-		sb_add(r, f->dir == DIR_C2S ? "client data (not SMTP)" : "server data (not a reply)");
+		if (s->d[f->dir].gap_bytes && v->fm[i].after_gap)
+			sb_str(r, "data after a gap, skipped up to the next line that parses");
+		else
+			sb_str(r, f->dir == DIR_C2S ? "client data (not SMTP)" : "server data (not a reply)");
 		return;
 	}
 	const size_t *list = f->dir == DIR_S2C ? v->by_rep : v->by_req;
@@ -495,8 +522,9 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 			if (x->kind == EXK_GREETING)
 				sb_add(r, "greeting %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_REPLY)
-				sb_add(r, "%s %d (%s)", s->d[DIR_C2S].paybytes ? "unsolicited reply" :
-				       "reply (its command is not in the capture)", x->reply_code,
+				sb_add(r, "%s %d (%s)", !s->d[DIR_C2S].paybytes ?
+				       "reply (its command is not in the capture)" : s->d[DIR_C2S].gap_bytes ?
+				       "reply (its command was lost in a gap)" : "unsolicited reply", x->reply_code,
 				       smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_BODY)
 				sb_add(r, "reply to end of data: %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
@@ -580,7 +608,10 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 	/* analysis notes */
 	if (f->ta & TA_RETRANS) sb_str(r, " [retransmission]");
 	if (f->ta & TA_OOO) sb_str(r, " [out of order]");
-	if (f->ta & TA_GAP) sb_str(r, " [previous segment not captured]");
+	if ((f->ta & TA_GAP) && m->gapn)
+		sb_u(r, " [", m->gapn), sb_str(r, " bytes before it not captured]");
+	else if (f->ta & TA_GAP)
+		sb_str(r, " [previous segment not captured]");
 	if ((f->ta & TA_DUPACK) && !strstr(r->b, "duplicate")) sb_str(r, " [duplicate ACK]");
 	if ((f->ta & TA_KEEPALIVE) && !strstr(r->b, "keep-alive")) sb_str(r, " [keep-alive]");
 	if (f->ta & TA_ZEROWIN) sb_str(r, " [zero window]");
@@ -796,12 +827,28 @@ static void bytes_h(uint64_t n, char *out, size_t cap)
 	else snprintf(out, cap, "%.1f MB", (double)n / 1e6);
 }
 
+/* A line, cut to a terminal's width (0: whole). */
+static void cut_line(FILE *o, const char *line, int width)
+{
+	size_t n = strlen(line);
+	if (width > 0 && n > (size_t)width) {
+		size_t take = (size_t)width - 1;
+		while (take && ((unsigned char)line[take] & 0xc0) == 0x80)
+			take--;
+		fwrite(line, 1, take, o);
+		fputs("~\n", o);
+	} else {
+		fputs(line, o);
+		putc('\n', o);
+	}
+}
+
 static void text_table(struct render_ctx *r, const struct session *s)
 {
 	FILE *o = r->o->out;
-	char vb[24], rq[40], rp[40], ack[12], tm[16], lab[40];
-	fprintf(o, "\n  %-18s %-13s %-4s %-13s %-6s %s\n", "Exchange", "Request", "Code",
-	        "Reply", "ACK", "Server time");
+	char vb[24], rq[40], rp[40], ack[12], tm[16], lab[40], row[512];
+	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-12s %s\n", "Exchange", "Request", "Reply",
+	        "ACK", "Server time", "Reply code and text");
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
 		double ms;
@@ -819,10 +866,14 @@ static void text_table(struct render_ctx *r, const struct session *s)
 		else snprintf(ack, sizeof ack, "-");
 		if (resp_time(s, x, &ms)) snprintf(tm, sizeof tm, "%.3f ms", ms);
 		else snprintf(tm, sizeof tm, "-");
-		char code[8];
-		if (x->reply_code) snprintf(code, sizeof code, "%d", x->reply_code);
-		else snprintf(code, sizeof code, "-");
-		fprintf(o, "  %-18.18s %-13s %-4s %-13s %-6s %s\n", lab, rq, code, rp, ack, tm);
+		char text[200];
+		if (x->reply_code)
+			snprintf(text, sizeof text, "%d %s%s", x->reply_code, x->reply_text ? x->reply_text : "",
+			         x->reply_lines > 1 ? " (+more lines)" : "");
+		else
+			snprintf(text, sizeof text, "-");
+		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %-12s %s", lab, rq, rp, ack, tm, text);
+		cut_line(o, row, r->o->width);
 	}
 }
 
