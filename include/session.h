@@ -10,7 +10,7 @@
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
-enum fproto { FP_TCP, FP_SMTP, FP_IMF, FP_TLS, FP_ARP, FP_ND };
+enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND };
 
 /* TCP analysis of one frame (bits). */
 enum {
@@ -23,7 +23,6 @@ enum {
 	TA_OVERMSS   = 1 << 6,   /* longer than the peer's MSS: offload on the capturing host */
 	TA_PORTREUSE = 1 << 7,   /* SYN on a port pair seen before */
 	TA_TRUNC     = 1 << 8,   /* snaplen cut the payload */
-	TA_WINFULL   = 1 << 9,
 	TA_KAACK     = 1 << 10,  /* the answer to a keep-alive */
 };
 
@@ -52,7 +51,7 @@ struct frame_rec {
 	const char *err;         /* decode error text, static */
 };
 
-enum ex_kind { EXK_GREETING, EXK_COMMAND, EXK_BODY, EXK_AUTH, EXK_REPLY, EXK_TLS };
+enum ex_kind { EXK_GREETING, EXK_COMMAND, EXK_BODY, EXK_AUTH, EXK_REPLY };
 
 struct exchange {
 	uint8_t kind;
@@ -151,7 +150,6 @@ struct session {
 	char helo[64], mail_from[128], rcpts[1024];
 	int nrcpt;
 	int codes[16]; int ncodes;
-	int one_direction;       /* only one side seen */
 };
 
 /* reasm.c */

@@ -413,13 +413,13 @@ static const char *ex_label(const struct exchange *x, char *buf, size_t cap)
 
 static const char *kind_name(int k)
 {
-	static const char *const n[] = { "greeting", "command", "body", "auth", "reply", "tls" };
-	return k >= 0 && k <= EXK_TLS ? n[k] : "?";
+	static const char *const n[] = { "greeting", "command", "body", "auth", "reply" };
+	return k >= 0 && k <= EXK_REPLY ? n[k] : "?";
 }
 
 static const char *proto_name(int p)
 {
-	static const char *const n[] = { "TCP", "SMTP", "IMF", "TLS", "ARP", "ND" };
+	static const char *const n[] = { "TCP", "SMTP", "TLS", "ARP", "ND" };
 	return p >= 0 && p <= FP_ND ? n[p] : "?";
 }
 

@@ -665,7 +665,7 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 
 	if (is_verb(verb, "DATA")) {
 		d->hold_for = (int)(s->nex - 1);
-		if (s->one_direction || (!d->server_bytes && !d->greeted)) {
+		if (!d->server_bytes && !d->greeted) {
 			/* no server side in this capture: assume the 354 */
 			d->cmode = CM_BODY_HDR;
 			start_body(s, o1, NULL);
