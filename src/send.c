@@ -296,6 +296,8 @@ int send_mail(struct send_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	client_fd = fd;
 
+	/* a live transcript: each line as it happens, also into a pipe */
+	setvbuf(a->eo.format == FMT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
 	struct client_opts co = {
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = msg, .msg_len = msg_len,
