@@ -446,7 +446,7 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 	}
 	d->seen = 1;
 	d->frames++;
-	d->bytes += p->family ? fr->wirelen : 0;
+	d->bytes += fr->wirelen;
 	d->paybytes += p->paylen;
 
 	uint64_t off = syn ? 0 : unwrap(d, p->seq);
@@ -478,8 +478,8 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 
 	/* the ACK first: bytes of the peer it acknowledges and we never saw
 	 * become a gap before this frame's own payload is dissected */
+	uint64_t acked = ack && peer->seen ? unwrap(peer, p->ack) : 0;
 	if (ack && peer->seen) {
-		uint64_t acked = unwrap(peer, p->ack);
 		if (!peer->acked_valid || acked > peer->acked) {
 			peer->acked = acked;
 			peer->acked_valid = 1;
@@ -524,8 +524,7 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 	}
 	/* the close is complete when the second FIN is acknowledged */
 	if (!s->closed && d->fin && peer->fin && ack && !fin) {
-		uint64_t acked = unwrap(peer, p->ack);
-		if (acked >= peer->fin_off + 1) {
+		if (acked >= peer->fin_off + 1) {             /* peer->fin: seen */
 			s->closed = 1;
 			s->close_frame = fr->no;
 		}
@@ -623,9 +622,7 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 		if ((p.flags & TH_RST) || ((p.flags & TH_FIN) && s->d[!dir].fin)) {
 			if (s->closed)          /* waiting out its grace period */
 				closed_unlink(e, f);
-			tab_remove(e, f);
-			session_free(s);
-			free(f);
+			retire(e, f);
 		} else if (p.flags & TH_FIN)
 			s->d[dir].fin = 1;
 		return;

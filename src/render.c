@@ -206,6 +206,7 @@ struct view {
 	size_t *ack_list, nack;          /* exchange indices in order of being ACKed */
 	size_t *rack_list, nrack;
 	uint32_t hs[3];                  /* handshake frame numbers */
+	const struct frame_rec *hsf[3];  /* and the frames themselves */
 };
 
 static struct session *sort_s;
@@ -246,6 +247,17 @@ static int is_tls(const struct session *s, const struct frame_rec *f)
 		return 1;
 	return s->starttls && (s->tls_off[f->dir] || f->dir == DIR_C2S) && f->off >= s->tls_off[f->dir] &&
 	       (f->dir == DIR_S2C ? s->tls_off[DIR_S2C] != 0 : 1);
+}
+
+static const struct frame_rec *find_frame(const struct session *s, uint32_t no)
+{
+	size_t lo = 0, hi = s->nframes;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->frames[mid].no < no) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo < s->nframes && s->frames[lo].no == no ? &s->frames[lo] : NULL;
 }
 
 static void build_view(struct view *v, struct session *s)
@@ -311,6 +323,9 @@ static void build_view(struct view *v, struct session *s)
 			seen[d] = 1;
 		}
 	}
+
+	for (int k = 0; k < 3; k++)
+		v->hsf[k] = v->hs[k] ? find_frame(s, v->hs[k]) : NULL;
 
 	/* payload -> exchanges */
 	for (size_t i = 0; i < s->nframes; i++) {
@@ -796,16 +811,6 @@ static void fmt_frames(const uint32_t *v, uint32_t n, char *out, size_t cap)
 		snprintf(out, cap, "%u..%u(%u)", v[0], v[n - 1], n);
 }
 
-static const struct frame_rec *find_frame(const struct session *s, uint32_t no)
-{
-	size_t lo = 0, hi = s->nframes;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (s->frames[mid].no < no) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo < s->nframes && s->frames[lo].no == no ? &s->frames[lo] : NULL;
-}
 
 /* server time: the request's last segment to the reply's first */
 static int resp_time(const struct session *s, const struct exchange *x, double *ms)
@@ -924,9 +929,7 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 
 	/* the connection */
 	fprintf(o, "\n");
-	const struct frame_rec *h1 = v->hs[0] ? find_frame(s, v->hs[0]) : NULL;
-	const struct frame_rec *h2 = v->hs[1] ? find_frame(s, v->hs[1]) : NULL;
-	const struct frame_rec *h3 = v->hs[2] ? find_frame(s, v->hs[2]) : NULL;
+	const struct frame_rec *h1 = v->hsf[0], *h2 = v->hsf[1], *h3 = v->hsf[2];
 	if (h1 && h2) {
 		fprintf(o, "  Handshake: SYN -> SYN/ACK %.3f ms", (double)(h2->ts_ns - h1->ts_ns) / 1e6);
 		if (h3)
@@ -1033,9 +1036,7 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 	        s->first_closer < 0 ? "null" : s->first_closer == DIR_C2S ? "\"client\"" : "\"server\"",
 	        s->d[0].rst || s->d[1].rst ? "true" : "false", s->cut_short ? "false" : "true",
 	        s->tls_implicit ? "\"implicit\"" : s->starttls ? "\"starttls\"" : "null");
-	const struct frame_rec *h1 = v->hs[0] ? find_frame(s, v->hs[0]) : NULL;
-	const struct frame_rec *h2 = v->hs[1] ? find_frame(s, v->hs[1]) : NULL;
-	const struct frame_rec *h3 = v->hs[2] ? find_frame(s, v->hs[2]) : NULL;
+	const struct frame_rec *h1 = v->hsf[0], *h2 = v->hsf[1], *h3 = v->hsf[2];
 	fprintf(o, ",\"handshake\":{\"frames\":[%u,%u,%u]", v->hs[0], v->hs[1], v->hs[2]);
 	if (h1 && h2) fprintf(o, ",\"syn_synack\":%.9f", (double)(h2->ts_ns - h1->ts_ns) / 1e9);
 	if (h1 && h3) fprintf(o, ",\"irtt\":%.9f", (double)(h3->ts_ns - h1->ts_ns) / 1e9);
