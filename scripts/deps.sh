@@ -10,9 +10,16 @@ quiet=0
 [ "${1:-}" = "-q" ] && quiet=1
 say() { [ $quiet = 1 ] || echo "deps: $*"; }
 
-PKGS="build-essential pkg-config libpcap-dev iproute2 ethtool python3
-python3-aiosmtpd postfix tshark swaks msmtp curl clang openssl procps
-bsdutils"
+# Each test tool with what it needs at run time and Debian only recommends
+# (installed with --no-install-recommends, so listed here): swaks needs
+# Net::SSLeay/IO::Socket::SSL for TLS, IO::Socket::INET6 for IPv6,
+# Authen::SASL for some AUTH mechanisms; msmtp and curl verify against
+# ca-certificates.
+PKGS="build-essential pkg-config libpcap-dev libssl-dev libmagic-dev
+iproute2 ethtool python3 python3-aiosmtpd postfix tshark swaks
+libnet-ssleay-perl libio-socket-ssl-perl libio-socket-inet6-perl
+libauthen-sasl-perl libnet-dns-perl msmtp curl ca-certificates clang
+cppcheck clang-tidy dnsmasq-base openssl procps bsdutils"
 
 missing=
 for p in $PKGS; do

@@ -745,15 +745,6 @@ void client_result_free(struct client_result *res)
 	res->nsent = 0;
 }
 
-const char *smtp_stage_name(enum smtp_stage s)
-{
-	static const char *const names[] = {
-		"resolve", "connect", "greeting", "EHLO", "HELO", "MAIL FROM",
-		"RCPT TO", "DATA", "end of data", "QUIT", "done",
-	};
-	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
-}
-
 void client_default_timeouts(struct client_timeouts *t)
 {
 	*t = (struct client_timeouts){
