@@ -382,7 +382,7 @@ static void finish(struct cap_ctx *x)
 	}
 	c->close_seen = x->t.done;
 	if (c->out) {
-		pcapng_write_stats(&c->w, real_ns(), c->ps_recv, c->ps_drop);
+		pcapng_write_stats(&c->w, real_ns(), c->ps_recv, c->ps_ifdrop, c->ps_drop);
 		if (pcapng_flush(&c->w) < 0)
 			set_err(c, "capture file: %s", strerror(c->w.err));
 	}

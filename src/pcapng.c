@@ -1,6 +1,6 @@
 /* pcapng.c - a minimal pcapng writer: one Section Header Block, one
- * Interface Description Block, Enhanced Packet Blocks and a final Interface
- * Statistics Block.  Blocks are written in host byte order; the SHB's
+ * Interface Description Block, Enhanced Packet Blocks, Decryption Secrets
+ * Blocks and a final Interface Statistics Block.  Blocks are written in host byte order; the SHB's
  * byte-order magic tells readers which one that is.
  *
  * Every block is: type(4) total_length(4) body... options total_length(4),
@@ -16,12 +16,12 @@
 
 enum {
 	BT_SHB = 0x0A0D0D0A, BT_IDB = 0x00000001,
-	BT_ISB = 0x00000005, BT_EPB = 0x00000006,
+	BT_ISB = 0x00000005, BT_EPB = 0x00000006, BT_DSB = 0x0000000A,
 	BYTE_ORDER_MAGIC = 0x1A2B3C4D,
 	OPT_ENDOFOPT = 0, OPT_COMMENT = 1,
 	SHB_USERAPPL = 4,
 	IF_NAME = 2, IF_TSRESOL = 9,
-	ISB_IFRECV = 4, ISB_IFDROP = 5,
+	ISB_IFRECV = 4, ISB_IFDROP = 5, ISB_OSDROP = 7,
 	/* option values are 16-bit lengths; keep comments well below that */
 	OPT_MAX = 0xfff0,
 };
@@ -183,18 +183,42 @@ int pcapng_write_packet(struct pcapng_writer *w, uint64_t ts_ns,
 }
 
 int pcapng_write_stats(struct pcapng_writer *w, uint64_t ts_ns,
-                       uint64_t recv, uint64_t drop)
+                       uint64_t recv, uint64_t ifdrop, uint64_t osdrop)
 {
-	uint32_t len = 24 + 12 + 12 + 4;
+	uint32_t len = 24 + 3 * 12 + 4;
 
 	put_u32(w, BT_ISB);
 	put_u32(w, len);
 	put_u32(w, 0);                  /* interface id */
 	put_ts(w, ts_ns);
 	put_opt(w, ISB_IFRECV, &recv, 8);
-	put_opt(w, ISB_IFDROP, &drop, 8);
+	put_opt(w, ISB_IFDROP, &ifdrop, 8);
+	put_opt(w, ISB_OSDROP, &osdrop, 8);
 	put_endofopt(w);
 	put_u32(w, len);
+	return result(w);
+}
+
+/* Decryption Secrets Block: type(4) length(4) secrets, padded; no options. */
+int pcapng_write_secrets(struct pcapng_writer *w, uint32_t type,
+                         const void *data, uint32_t len)
+{
+	uint32_t total;
+
+	if (w->err)
+		return -1;
+	if (len > 0x7fff0000u) {
+		w->err = EOVERFLOW;
+		return -1;
+	}
+	total = 20 + pad4(len);
+	put_u32(w, BT_DSB);
+	put_u32(w, total);
+	put_u32(w, type);
+	put_u32(w, len);
+	put(w, data, len);
+	put_pad(w, len);
+	put_u32(w, total);
 	return result(w);
 }
 

@@ -1,6 +1,7 @@
 /* test_pcapng.c - write a pcapng file, read it back with libpcap (nanosecond
- * precision) and, when tshark is installed, check that it reads it without a
- * warning and shows the packet comments. */
+ * precision), walk its blocks (DSB, ISB options) and, when tshark is
+ * installed, check that it reads it without a warning, shows the packet
+ * comments and counts the decryption secret. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,12 @@ static const struct frame frames[] = {
 };
 #define NFRAMES (sizeof frames / sizeof frames[0])
 
+/* An NSS key log line: 61 + 97 bytes, odd total, so the DSB is padded. */
+static const char keylog[] =
+	"CLIENT_RANDOM 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff "
+	"000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f"
+	"000102030405060708090a0b0c0d0e0f\n";
+
 static void fill(uint8_t *buf, uint32_t len, size_t seed)
 {
 	for (uint32_t i = 0; i < len; i++)
@@ -45,13 +52,15 @@ static int write_file(const char *path)
 	if (!f)
 		return -1;
 	rc |= pcapng_open(&w, f, DLT_EN10MB, 262144, "lo", "filter: tcp port 25");
+	rc |= pcapng_write_secrets(&w, PCAPNG_SECRETS_TLS_KEYLOG, keylog,
+	                           (uint32_t)strlen(keylog));
 	for (size_t i = 0; i < NFRAMES; i++) {
 		fill(buf, frames[i].len, i);
 		rc |= pcapng_write_packet(&w, frames[i].ts_ns, buf, frames[i].len,
 		                          frames[i].len + (i == 2 ? 99 : 0),
 		                          frames[i].comment);
 	}
-	rc |= pcapng_write_stats(&w, 1700000004000000000ull, NFRAMES, 0);
+	rc |= pcapng_write_stats(&w, 1700000004000000000ull, NFRAMES, 5, 7);
 	rc |= pcapng_flush(&w);
 	if (fclose(f) != 0)
 		rc = -1;
@@ -87,6 +96,83 @@ static void read_back(const char *path)
 	CHECK(n == NFRAMES);
 	CHECK(pcap_next_ex(p, &h, &data) == PCAP_ERROR_BREAK);   /* clean EOF */
 	pcap_close(p);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The ISB's options: isb_ifdrop (5) is the interface's count, isb_osdrop (7)
+ * the kernel's (libpcap's ps_drop). */
+static void check_isb(const uint8_t *b, uint32_t len)
+{
+	uint64_t ifdrop = 99, osdrop = 99;
+
+	for (uint32_t o = 20; o + 4 <= len - 4;) {
+		uint16_t code, olen;
+		memcpy(&code, b + o, 2);
+		memcpy(&olen, b + o + 2, 2);
+		if (code == 0)
+			break;
+		if (code == 5 && olen == 8)
+			ifdrop = rd64(b + o + 4);
+		if (code == 7 && olen == 8)
+			osdrop = rd64(b + o + 4);
+		o += 4 + ((olen + 3u) & ~3u);
+	}
+	CHECK(ifdrop == 5);
+	CHECK(osdrop == 7);
+}
+
+/* Walk the blocks: SHB IDB DSB EPB... ISB, each length repeated at the end;
+ * the DSB holds the key log, padded. */
+static void walk_blocks(const char *path)
+{
+	static uint8_t b[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(b, 1, sizeof b, f) : 0, off = 0, nepb = 0;
+	uint32_t want[] = { 0x0A0D0D0A, 1, 0x0A };
+	int i = 0, isb = 0;
+
+	if (f)
+		fclose(f);
+	while (off + 12 <= n) {
+		uint32_t type = rd32(b + off), len = rd32(b + off + 4);
+		CHECK(len % 4 == 0 && len >= 12 && off + len <= n);
+		if (len % 4 || len < 12 || off + len > n)
+			return;
+		CHECK(rd32(b + off + len - 4) == len);
+		if (i < 3)
+			CHECK(type == want[i]);
+		if (type == 0x0A) {
+			CHECK(rd32(b + off + 8) == PCAPNG_SECRETS_TLS_KEYLOG);
+			CHECK(rd32(b + off + 12) == strlen(keylog));
+			CHECK_MEM(b + off + 16, strlen(keylog), keylog, strlen(keylog));
+			CHECK(len == 20 + ((strlen(keylog) + 3) & ~3u));
+		}
+		nepb += type == 6;
+		if (type == 5) {
+			isb++;
+			check_isb(b + off, len);
+		}
+		off += len;
+		i++;
+	}
+	CHECK(off == n);
+	CHECK(nepb == NFRAMES);
+	CHECK(isb == 1);
 }
 
 /* Sticky error: a failed write makes every later call fail. */
@@ -148,6 +234,10 @@ static void tshark_check(const char *path)
 	         "tshark -n -r '%s' -T fields -e frame.time_epoch 2>/dev/null | sed -n 4p",
 	         path);
 	CHECK_STR(run(cmd), "1700000001.999999999\n");
+	/* the DSB is seen as a decryption secret */
+	snprintf(cmd, sizeof cmd, "capinfos '%s' 2>/dev/null | grep -i 'decryption secrets'", path);
+	if (system("command -v capinfos >/dev/null 2>&1") == 0)
+		CHECK(strstr(run(cmd), ": 1\n") != NULL);
 }
 
 int main(void)
@@ -161,6 +251,7 @@ int main(void)
 	close(fd);
 	CHECK(write_file(path) == 0);
 	read_back(path);
+	walk_blocks(path);
 	tshark_check(path);
 	sticky_error();
 	unlink(path);
