@@ -1,61 +1,67 @@
 /* capture.h - the capture thread: libpcap on the sender's interface, with
- * the filter attached before the sender connects. */
+ * the filter attached before the sender connects.  struct capture is
+ * opaque: capture_new() opens the handle, the accessors read the results. */
 #ifndef SMTPTRACE_CAPTURE_H
 #define SMTPTRACE_CAPTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <sys/socket.h>
-#include <pcap/pcap.h>
-#include "pcapng.h"
 
-/* Captured frames are kept in memory for the timeline (and written to the
- * file as they arrive, so an interrupted run still leaves its capture). */
+/* A captured frame, kept in memory for the timeline (and written to the
+ * file as it arrives, so an interrupted run still leaves its capture). */
 struct cap_frame {
 	uint64_t ts_ns;
 	uint32_t caplen, wirelen;
 	uint8_t *data;
 };
 
-struct capture {
-	/* set by capture_open */
-	pcap_t *pc;
-	int linktype;
-	char ifname[64];
-	char filter[512];
-	/* output */
-	struct pcapng_writer w;
-	FILE *out;                  /* NULL: keep in memory only */
-	/* frames (owned, appended by the thread; read by others after join) */
-	struct cap_frame *frames;
-	size_t nframes, cap;
-	/* thread control */
-	pthread_t thr;
-	int stop_pipe[2];           /* main writes 1 byte: "the client is done" */
-	int running;
-	double linger;              /* seconds to wait after the client is done for the TCP close (default 0.3) */
-	/* results */
-	uint64_t ps_recv, ps_drop, ps_ifdrop;
-	int close_seen;             /* the TCP close completed (FIN both ways + last ACK, or RST) */
-	char err[256];
+struct capture_opts {
+	const char *ifname;
+	const struct sockaddr *local;   /* bound: the filter names its port */
+	const struct sockaddr *remote;
+	const struct sockaddr *nexthop; /* NULL: loopback, no ARP / ND */
+	size_t expect_bytes;            /* what the client will send: sizes the ring */
+	double linger;                  /* s to wait for the TCP close after the
+	                                   client is done; 0: the default (0.3) */
 };
 
-/* Open `ifname` (immediate mode, nanosecond timestamps, 64 MiB buffer) and
- * attach the filter for this exchange: ARP (or IPv6 ND) for `nexthop`, and
- * the TCP connection between `local` and `remote`.  When it returns 0 the
- * filter is active: anything sent afterwards is captured (the ready barrier).
- * -1 with capture->err set (mentions CAP_NET_RAW when it is a permission
- * problem). */
-int capture_open(struct capture *c, const char *ifname,
-                 const struct sockaddr *local, const struct sockaddr *remote,
-                 const struct sockaddr *nexthop);
-/* Start writing pcapng to `out` (may be NULL) and start the thread. */
+struct capture_stats {
+	uint64_t recv, drop, ifdrop;    /* libpcap's ps_recv, ps_drop, ps_ifdrop */
+	int close_seen;                 /* the TCP close completed (FINs acked, or RST) */
+};
+
+struct capture;
+
+/* Open o->ifname (immediate mode, nanosecond timestamps, a ring sized from
+ * o->expect_bytes) and attach the filter for this exchange: ARP (or IPv6
+ * ND) for the next hop, and the TCP connection between local and remote.
+ * When it returns a capture, the filter is active: anything sent afterwards
+ * is captured (the ready barrier).  NULL with a one-line reason in err
+ * (mentions CAP_NET_RAW when it is a permission problem). */
+struct capture *capture_new(const struct capture_opts *o, char *err, size_t errlen);
+/* Start writing pcapng to `out` (may be NULL: memory only) and start the
+ * thread.  The file's header is flushed first, so an unwritable file fails
+ * here, before anything is sent.  0 / -1 (capture_error says why). */
 int capture_start(struct capture *c, FILE *out);
 /* Tell the thread the client is finished; it returns once the TCP close is
  * complete or `linger` seconds passed, after draining what the kernel holds.
- * Joins the thread, fills the stats, writes the ISB, flushes the file. */
+ * Joins the thread, fills the stats, writes the ISB, flushes the file.
+ * 0, or -1 when anything failed on the way (a write to the file, libpcap). */
 int capture_stop(struct capture *c);
-void capture_free(struct capture *c);
+/* 1 when writing the file failed (the capture file is not complete). */
+int capture_file_failed(const struct capture *c);
+const char *capture_error(const struct capture *c);   /* "" if none */
+const char *capture_ifname(const struct capture *c);
+int capture_linktype(const struct capture *c);
+/* Read after capture_stop. */
+size_t capture_nframes(const struct capture *c);
+const struct cap_frame *capture_frame(const struct capture *c, size_t i);
+void capture_get_stats(const struct capture *c, struct capture_stats *st);
+void capture_free(struct capture *c);      /* NULL is fine; stops a running thread */
+
+/* The kernel ring's size for a message of `bytes` (exposed for tests). */
+size_t capture_ring_bytes(size_t bytes);
 
 #endif

@@ -1,16 +1,19 @@
-/* smtptrace.h - the two commands, called from main.c. */
+/* smtptrace.h - the two commands and what they share: the command line
+ * (cli-opts.c), `analyze` (analyze.c), `send` (cmd-send.c and its
+ * send-*.c helpers), privileges (privs.c). */
 #ifndef SMTPTRACE_H
 #define SMTPTRACE_H
 
+#include <stddef.h>
+#include <sys/types.h>
 #include "engine.h"
 
-/* Run a saved capture through the engine; returns an exit code. */
-int analyze_file(const char *path, const struct engine_opts *eo);
+#define SEND_MAX_RCPTS 64
 
 struct send_args {
 	const char *server;            /* HOST[:PORT] */
 	const char *from;
-	const char *to[64];
+	const char *to[SEND_MAX_RCPTS];
 	int nto;
 	const char *subject;
 	const char *body;              /* --body */
@@ -22,14 +25,46 @@ struct send_args {
 	const char *out_file;          /* -w */
 	int no_capture;
 	int quiet;
-	const char *user;              /* -Z */
+	const char *user;              /* -Z, --relinquish-privileges */
 	struct engine_opts eo;
 };
 
+enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE };
+
+struct cli {
+	enum cli_command cmd;
+	const char *file;              /* analyze FILE */
+	struct send_args a;
+};
+
+/* Parse the command line into *cl.  -1: go on and run cl->cmd; otherwise
+ * the exit code (0 after --help / --version, 2 after a usage error, which
+ * was printed). */
+int cli_parse(int argc, char **argv, struct cli *cl);
+
+/* "smtptrace: " + the message + newline on stderr; returns code. */
+__attribute__((format(printf, 2, 3)))
+int st_fail(int code, const char *fmt, ...);
+
+/* Run a saved capture through the engine; returns an exit code. */
+int analyze_file(const char *path, const struct engine_opts *eo);
+
 int send_mail(struct send_args *a);
 
-/* When root: become USER (-Z), else the user who ran sudo, else "nobody";
- * "root" stays root.  0, or -1 with a one-line reason in err. */
+/* Whom to become when root: USER (-Z), else the user who ran sudo
+ * (SUDO_UID/SUDO_GID, validated), else "nobody" (or 65534 when there is
+ * none); -Z root stays root.  1: *t filled, 0: stay, -1: error in err. */
+struct privs_target {
+	uid_t uid;
+	gid_t gid;
+	char name[64];                 /* "" when from sudo or no passwd entry */
+	int from_sudo;
+};
+int privs_target(const char *user, struct privs_target *t, char *err, size_t errlen);
+
+/* Become privs_target()'s user when root, then clear CAP_NET_RAW and
+ * CAP_NET_ADMIN (root or setcap) and set PR_SET_NO_NEW_PRIVS.  Call it
+ * before starting any thread.  0, or -1 with a one-line reason in err. */
 int drop_privileges(const char *user, char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,15 +20,55 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <pcap/pcap.h>
 
 #include "capture.h"
 #include "decode.h"
+#include "pcapng.h"
+#include "util-mem.h"
 
-#define CAP_SNAPLEN     262144
-#define CAP_BUFSIZE     (64 * 1024 * 1024)
+/* Immediate mode makes libpcap use TPACKET_V2: one fixed slot per frame,
+ * sized from the snaplen (rounded up to a power of two), and the whole
+ * ring is mapped (and counted in the RSS) from the start.  A snaplen that
+ * holds the largest loopback / GSO frame (64 KiB of IP + link header) gives
+ * 128 KiB slots where 262144 gave 512 KiB ones. */
+#define CAP_SNAPLEN     (65535 + 64)
+#define RING_MIN        (8u << 20)      /* 64 such slots, 4096 Ethernet ones */
+#define RING_MAX        (64u << 20)
+#define RING_PER_BYTE   4               /* headroom per message byte */
 #define POLL_MS         50
 #define DRAIN_PAUSE_MS  10
 #define DEFAULT_LINGER  0.3
+
+struct capture {
+	pcap_t *pc;
+	int linktype;
+	char ifname[64];
+	char filter[512];
+	size_t ring;                    /* kernel buffer asked for */
+	/* output */
+	struct pcapng_writer w;
+	FILE *out;                      /* NULL: keep in memory only */
+	int file_failed;                /* a write to `out` failed */
+	/* frames (owned, appended by the thread; read by others after join) */
+	struct cap_frame *frames;
+	size_t nframes, cap;
+	/* thread control */
+	pthread_t thr;
+	int stop_pipe[2];               /* main writes 1 byte: "the client is done" */
+	int running;
+	double linger;                  /* seconds to wait for the TCP close */
+	/* results */
+	struct capture_stats st;
+	char err[256];
+};
+
+size_t capture_ring_bytes(size_t bytes)
+{
+	if (bytes >= (RING_MAX - RING_MIN) / RING_PER_BYTE)
+		return RING_MAX;
+	return RING_MIN + bytes * RING_PER_BYTE;
+}
 
 /* ---- the TCP close tracker ---- */
 
@@ -191,7 +232,7 @@ static int activate(struct capture *c)
 	pcap_set_snaplen(c->pc, CAP_SNAPLEN);
 	pcap_set_immediate_mode(c->pc, 1);
 	pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO);
-	pcap_set_buffer_size(c->pc, CAP_BUFSIZE);
+	pcap_set_buffer_size(c->pc, (int)c->ring);
 	pcap_set_promisc(c->pc, 0);
 	rc = pcap_activate(c->pc);
 	return rc < 0 ? activate_error(c, rc) : 0;   /* > 0: warnings, fine */
@@ -215,42 +256,44 @@ static int set_filter(struct capture *c)
 	return 0;
 }
 
-int capture_open(struct capture *c, const char *ifname,
-                 const struct sockaddr *local, const struct sockaddr *remote,
-                 const struct sockaddr *nexthop)
+static int open_handle(struct capture *c)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	double linger = c->linger;      /* the one field a caller may preset */
 
-	memset(c, 0, sizeof *c);
-	c->stop_pipe[0] = c->stop_pipe[1] = -1;
-	c->linger = linger > 0 && linger < 3600 ? linger : DEFAULT_LINGER;
-	snprintf(c->ifname, sizeof c->ifname, "%s", ifname);
-	if (build_filter(c, local, remote, nexthop) < 0) {
-		set_err(c, "capture on %s: bad address for the filter", c->ifname);
-		return -1;
-	}
-	c->pc = pcap_create(ifname, errbuf);
+	c->pc = pcap_create(c->ifname, errbuf);
 	if (!c->pc) {
 		set_err(c, "capture on %s: %s", c->ifname, errbuf);
 		return -1;
 	}
 	if (activate(c) < 0 || set_filter(c) < 0)
-		goto fail;
+		return -1;
 	if (pcap_setnonblock(c->pc, 1, errbuf) < 0) {
 		set_err(c, "capture on %s: %s", c->ifname, errbuf);
-		goto fail;
+		return -1;
 	}
 	if (pcap_get_selectable_fd(c->pc) < 0) {
 		set_err(c, "capture on %s: no selectable descriptor", c->ifname);
-		goto fail;
+		return -1;
 	}
 	c->linktype = pcap_datalink(c->pc);
 	return 0;
-fail:
-	pcap_close(c->pc);
-	c->pc = NULL;
-	return -1;
+}
+
+struct capture *capture_new(const struct capture_opts *o, char *err, size_t errlen)
+{
+	struct capture *c = xcalloc(1, sizeof *c);
+
+	c->stop_pipe[0] = c->stop_pipe[1] = -1;
+	c->linger = o->linger > 0 && o->linger < 3600 ? o->linger : DEFAULT_LINGER;
+	c->ring = capture_ring_bytes(o->expect_bytes);
+	snprintf(c->ifname, sizeof c->ifname, "%s", o->ifname ? o->ifname : "any");
+	if (build_filter(c, o->local, o->remote, o->nexthop) < 0)
+		set_err(c, "capture on %s: bad address for the filter", c->ifname);
+	else if (open_handle(c) == 0)
+		return c;
+	snprintf(err, errlen, "%s", c->err);
+	capture_free(c);
+	return NULL;
 }
 
 /* ---- the thread ---- */
@@ -288,6 +331,13 @@ static int keep_frame(struct cap_ctx *x, uint64_t ts, const struct pcap_pkthdr *
 	return 0;
 }
 
+/* The first write error on the file: say so once, keep capturing. */
+static void file_error(struct capture *c)
+{
+	c->file_failed = 1;
+	set_err(c, "writing the capture file: %s", strerror(c->w.err));
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct cap_ctx *x = (struct cap_ctx *)(void *)user;
@@ -299,8 +349,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		x->oom = 1;     /* the file still gets every frame */
 		set_err(c, "capture: out of memory after %zu frames", c->nframes);
 	}
-	if (c->out)
-		pcapng_write_packet(&c->w, ts, bytes, h->caplen, h->len, NULL);
+	if (c->out && !c->file_failed &&
+	    pcapng_write_packet(&c->w, ts, bytes, h->caplen, h->len, NULL) < 0)
+		file_error(c);
 	track_frame(&x->t, c->linktype, bytes, h->caplen, h->len);
 }
 
@@ -376,16 +427,15 @@ static void finish(struct cap_ctx *x)
 	struct pcap_stat ps;
 
 	if (pcap_stats(c->pc, &ps) == 0) {
-		c->ps_recv = ps.ps_recv;
-		c->ps_drop = ps.ps_drop;
-		c->ps_ifdrop = ps.ps_ifdrop;
+		c->st.recv = ps.ps_recv;
+		c->st.drop = ps.ps_drop;
+		c->st.ifdrop = ps.ps_ifdrop;
 	}
-	c->close_seen = x->t.done;
-	if (c->out) {
-		pcapng_write_stats(&c->w, real_ns(), c->ps_recv, c->ps_ifdrop, c->ps_drop);
-		if (pcapng_flush(&c->w) < 0)
-			set_err(c, "capture file: %s", strerror(c->w.err));
-	}
+	c->st.close_seen = x->t.done;
+	if (c->out && !c->file_failed &&
+	    (pcapng_write_stats(&c->w, real_ns(), c->st.recv, c->st.ifdrop, c->st.drop) < 0 ||
+	     pcapng_flush(&c->w) < 0))
+		file_error(c);
 }
 
 static void *capture_thread(void *arg)
@@ -399,7 +449,8 @@ static void *capture_thread(void *arg)
 	return NULL;
 }
 
-/* The file's SHB comment: which filter decided what is in it. */
+/* The file's SHB comment: which filter decided what is in it.  Flushed at
+ * once: a file that cannot be written fails before the first SYN. */
 static int start_file(struct capture *c, FILE *out)
 {
 	char comment[700];
@@ -410,8 +461,8 @@ static int start_file(struct capture *c, FILE *out)
 	snprintf(comment, sizeof comment, "captured by smtptrace on %s, filter: %s",
 	         c->ifname, c->filter);
 	if (pcapng_open(&c->w, out, c->linktype, (uint32_t)pcap_snapshot(c->pc),
-	                c->ifname, comment) < 0) {
-		set_err(c, "capture file: %s", strerror(c->w.err));
+	                c->ifname, comment) < 0 || pcapng_flush(&c->w) < 0) {
+		file_error(c);
 		return -1;
 	}
 	return 0;
@@ -458,20 +509,52 @@ int capture_stop(struct capture *c)
 
 void capture_free(struct capture *c)
 {
+	if (!c)
+		return;
 	if (c->running)
 		capture_stop(c);
 	for (size_t i = 0; i < c->nframes; i++)
 		free(c->frames[i].data);
 	free(c->frames);
-	c->frames = NULL;
-	c->nframes = c->cap = 0;
-	if (!c->pc)
-		return;         /* never opened: stop_pipe may be {0, 0} */
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		if (c->stop_pipe[i] >= 0)
 			close(c->stop_pipe[i]);
-		c->stop_pipe[i] = -1;
-	}
-	pcap_close(c->pc);
-	c->pc = NULL;
+	if (c->pc)
+		pcap_close(c->pc);
+	free(c);
+}
+
+int capture_file_failed(const struct capture *c)
+{
+	return c->file_failed;
+}
+
+const char *capture_error(const struct capture *c)
+{
+	return c->err;
+}
+
+const char *capture_ifname(const struct capture *c)
+{
+	return c->ifname;
+}
+
+int capture_linktype(const struct capture *c)
+{
+	return c->linktype;
+}
+
+size_t capture_nframes(const struct capture *c)
+{
+	return c->nframes;
+}
+
+const struct cap_frame *capture_frame(const struct capture *c, size_t i)
+{
+	return i < c->nframes ? &c->frames[i] : NULL;
+}
+
+void capture_get_stats(const struct capture *c, struct capture_stats *st)
+{
+	*st = c->st;
 }

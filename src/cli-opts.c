@@ -1,0 +1,311 @@
+/* cli-opts.c - smtptrace's command line: the usage text, the options of
+ * `send` and `analyze`, and their checks (main.c runs the result). */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <pcap/pcap.h>
+#include "exitcodes.h"
+#include "smtptrace.h"
+
+#ifndef SMTPTRACE_VERSION
+#define SMTPTRACE_VERSION "dev"
+#endif
+
+static const char usage_text[] =
+"usage: smtptrace send --server HOST[:PORT] --from ADDR --to ADDR [options]\n"
+"       smtptrace analyze FILE [options]\n"
+"\n"
+"Send a mail with smtptrace's own SMTP client while capturing the exchange\n"
+"(ARP, TCP handshake, every command and reply, teardown), then print a\n"
+"timeline that ties each command and reply to the frames that carried it.\n"
+"`analyze` prints the same timeline for a saved capture (pcap or pcapng).\n"
+"\n"
+"send options:\n"
+"  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port)\n"
+"  -f, --from ADDR           envelope and header sender\n"
+"  -t, --to ADDR             recipient (repeat for more)\n"
+"      --subject TEXT        Subject header\n"
+"      --body TEXT           message body (else --body-file, else standard input)\n"
+"      --body-file FILE      message body from FILE (\"-\": standard input)\n"
+"      --helo NAME           EHLO/HELO name (default: this host's name)\n"
+"      --timeout SECONDS     one timeout for every stage (default: RFC 5321's)\n"
+"  -i, --interface IFACE     capture here (default: the route's interface)\n"
+"      --fresh-arp           delete the next hop's neighbour entry first, so the\n"
+"                            ARP exchange is captured (needs CAP_NET_ADMIN)\n"
+"  -w, --write FILE          save the capture here (default:\n"
+"                            captures/smtptrace-DATE-TIME-SERVER.pcapng)\n"
+"      --no-capture          only send; no capture, no timeline\n"
+"  -q, --quiet               no live transcript\n"
+"  -Z, --relinquish-privileges=USER\n"
+"                            once capturing, run as USER (default: the sudo\n"
+"                            user, else nobody; -Z root keeps root)\n"
+"\n"
+"analyze options (FILE \"-\" reads standard input):\n"
+"      --summary             one line per session\n"
+"      --port PORT           treat TCP port PORT as SMTP\n"
+"      --session N           only session N\n"
+"\n"
+"common options:\n"
+"      --show-secrets        show AUTH passwords (redacted by default)\n"
+"      --raw-seq             raw instead of relative sequence numbers\n"
+"      --json                one JSON document on standard output (docs/json-schema.md)\n"
+"      --no-color            no colour (colour is used only on a terminal)\n"
+"  -h, --help                this text\n"
+"  -V, --version             the version\n"
+"\n"
+"Exit codes (docs/exit-codes.md): 0 ok, 2 usage, 3 name not found, 4 connection\n"
+"failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
+"capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
+"14 DATA, 15 message rejected, 70 internal error, 130 interrupted.\n";
+
+enum {
+	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
+	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
+	O_SHOW_SECRETS, O_RAW_SEQ,
+};
+
+static const struct option long_opts[] = {
+	{ "server", required_argument, NULL, 's' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "subject", required_argument, NULL, O_SUBJECT },
+	{ "body", required_argument, NULL, O_BODY },
+	{ "body-file", required_argument, NULL, O_BODY_FILE },
+	{ "helo", required_argument, NULL, O_HELO },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "fresh-arp", no_argument, NULL, O_FRESH_ARP },
+	{ "write", required_argument, NULL, 'w' },
+	{ "no-capture", no_argument, NULL, O_NO_CAPTURE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "no-color", no_argument, NULL, O_NO_COLOR },
+	{ "no-colour", no_argument, NULL, O_NO_COLOR },
+	{ "summary", no_argument, NULL, O_SUMMARY },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "session", required_argument, NULL, O_SESSION },
+	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
+	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "smtptrace: MESSAGE TAIL\n" on stderr. */
+__attribute__((format(printf, 1, 0)))
+static void say(const char *fmt, va_list ap, const char *tail)
+{
+	fputs("smtptrace: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(tail, stderr);
+}
+
+int st_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(fmt, ap, "\n");
+	va_end(ap);
+	return code;
+}
+
+/* A usage error: the message, a pointer to --help, exit 2. */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(fmt, ap, " (see smtptrace --help)\n");
+	va_end(ap);
+	return EX_USAGE_;
+}
+
+/* "--subject" or "-s": the option as the user knows it */
+static const char *opt_name(int c)
+{
+	static char buf[32];
+	for (const struct option *o = long_opts; o->name; o++)
+		if (o->val == c) {
+			snprintf(buf, sizeof buf, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "-%c", c);
+	return buf;
+}
+
+static int number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int version(void)
+{
+	printf("smtptrace %s (%s)\n", SMTPTRACE_VERSION, pcap_lib_version());
+	return 0;
+}
+
+static int send_only(int c)
+{
+	return (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
+	       (c >= O_SUBJECT && c <= O_NO_CAPTURE);
+}
+
+static int set_format(struct engine_opts *eo, enum engine_format f)
+{
+	if (eo->format != FMT_TEXT && eo->format != f)
+		return usage_error("--json and --summary exclude each other");
+	eo->format = f;
+	return -1;
+}
+
+/* The options of analyze and the common ones.  -1: handled, else exit code. */
+static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
+{
+	long v;
+
+	switch (c) {
+	case O_JSON: return set_format(&a->eo, FMT_JSON);
+	case O_SUMMARY: return set_format(&a->eo, FMT_SUMMARY);
+	case O_NO_COLOR: *color = 0; return -1;
+	case O_PORT:
+		if (number(arg, 1, 65535, &v))
+			return usage_error("--port: '%s' is not a port number (1-65535)", arg);
+		a->eo.port = (int)v;
+		return -1;
+	case O_SESSION:
+		if (number(arg, 1, 1L << 30, &v))
+			return usage_error("--session: '%s' is not a session number (1, 2, ...)", arg);
+		a->eo.session = (int)v;
+		return -1;
+	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
+	case O_RAW_SEQ: a->eo.raw_seq = 1; return -1;
+	case 'h': fputs(usage_text, stdout); return 0;
+	case 'V': return version();
+	default: return EX_USAGE_;            /* getopt said what */
+	}
+}
+
+/* The options of send.  -1: handled, else exit code. */
+static int send_opt(int c, const char *arg, struct send_args *a)
+{
+	char *end;
+
+	switch (c) {
+	case 's': a->server = arg; break;
+	case 'f': a->from = arg; break;
+	case 't':
+		if (a->nto == SEND_MAX_RCPTS)
+			return usage_error("too many recipients (at most %d)", SEND_MAX_RCPTS);
+		a->to[a->nto++] = arg;
+		break;
+	case O_SUBJECT: a->subject = arg; break;
+	case O_BODY: a->body = arg; break;
+	case O_BODY_FILE: a->body_file = arg; break;
+	case O_HELO: a->helo = arg; break;
+	case O_TIMEOUT:
+		a->timeout = strtod(arg, &end);
+		if (!*arg || *end || !(a->timeout > 0) || a->timeout > 86400)
+			return usage_error("--timeout: '%s' is not a number of seconds (0 < s <= 86400)", arg);
+		break;
+	case 'i': a->iface = arg; break;
+	case O_FRESH_ARP: a->fresh_arp = 1; break;
+	case 'w': a->out_file = arg; break;
+	case O_NO_CAPTURE: a->no_capture = 1; break;
+	case 'q': a->quiet = 1; break;
+	case 'Z': a->user = arg; break;
+	}
+	return -1;
+}
+
+/* Like ps: fit the terminal. */
+static int term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return cols && atoi(cols) > 20 ? atoi(cols) : 80;
+}
+
+/* What must be there once the options are read. */
+static int check_args(int argc, char **argv, struct cli *cl)
+{
+	const struct send_args *a = &cl->a;
+
+	if (cl->cmd == CMD_ANALYZE) {
+		if (optind + 1 != argc)
+			return usage_error("%s", optind >= argc ? "analyze needs one capture file" :
+			                   "analyze takes one capture file");
+		cl->file = argv[optind];
+		return -1;
+	}
+	if (optind != argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!a->server)
+		return usage_error("send needs --server HOST[:PORT]");
+	if (!a->from)
+		return usage_error("send needs --from ADDR");
+	if (!a->nto)
+		return usage_error("send needs at least one --to ADDR");
+	if (a->body && a->body_file)
+		return usage_error("--body and --body-file exclude each other");
+	return -1;
+}
+
+/* The command word, --help, --version.  -1: go on. */
+static int command(int argc, char **argv, struct cli *cl)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(usage_text, cmd ? stdout : stderr);
+		return cmd ? 0 : EX_USAGE_;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
+		return version();
+	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE : CMD_NONE;
+	if (cl->cmd == CMD_NONE)
+		return usage_error("unknown command '%s': use send or analyze", cmd);
+	return -1;
+}
+
+int cli_parse(int argc, char **argv, struct cli *cl)
+{
+	struct send_args *a = &cl->a;
+	int c, r, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+
+	memset(cl, 0, sizeof *cl);
+	a->eo.format = FMT_TEXT;
+	a->eo.out = stdout;
+	if ((r = command(argc, argv, cl)) >= 0)
+		return r;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
+		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
+		if (send_only(c) && cl->cmd != CMD_SEND)
+			return usage_error("%s is an option of send, not analyze", opt_name(c));
+		if (analyze_only && cl->cmd != CMD_ANALYZE)
+			return usage_error("%s is an option of analyze, not send", opt_name(c));
+		r = send_only(c) ? send_opt(c, optarg, a) : analyze_opt(c, optarg, a, &color);
+		if (r >= 0)
+			return r;
+	}
+	a->eo.color = color && a->eo.format == FMT_TEXT;
+	a->eo.width = term_width();
+	return check_args(argc, argv, cl);
+}
