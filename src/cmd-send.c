@@ -46,6 +46,7 @@ struct send_run {
 	FILE *out;
 	char path[PATH_MAX];
 	int saved;                     /* the capture file is complete */
+	char file_err[PATH_MAX + 128]; /* why it is not */
 	int neigh_cached, fresh_arp;
 	struct client_result res;
 };
@@ -183,18 +184,21 @@ static int converse(struct send_run *r)
 }
 
 /* Stop the capture and close its file: what is saved is known before the
- * timeline says "Saved:". */
+ * timeline says "Saved:" (or, when the file failed, does not). */
 static void end_capture(struct send_run *r)
 {
-	if (capture_stop(r->cap) && !capture_file_failed(r->cap))
+	int stop = capture_stop(r->cap), failed = capture_file_failed(r->cap);
+
+	if (stop && !failed)
 		st_fail(0, "capture: %s", capture_error(r->cap));
-	if (fclose(r->out) != 0 && !capture_file_failed(r->cap))
-		st_fail(0, "writing the capture file %s: %s", r->path, strerror(errno));
-	else if (!capture_file_failed(r->cap))
-		r->saved = 1;
+	if (fclose(r->out) != 0 && !failed) {
+		snprintf(r->file_err, sizeof r->file_err, "writing the capture file %s: %s",
+		         r->path, strerror(errno));
+		failed = 1;
+	} else if (failed)
+		snprintf(r->file_err, sizeof r->file_err, "%s: %s", r->path, capture_error(r->cap));
 	r->out = NULL;
-	if (!r->saved && capture_file_failed(r->cap))
-		st_fail(0, "%s: %s", r->path, capture_error(r->cap));
+	r->saved = !failed;
 }
 
 /* The one exit code, also the one the JSON reports: Ctrl-C at any stage is
@@ -203,6 +207,8 @@ static void settle(struct send_run *r)
 {
 	struct client_result *res = &r->res;
 
+	if (r->file_err[0] && res->error[0])    /* both said, the dialogue's last */
+		st_fail(0, "%s", r->file_err);
 	if (res->exit_code == EX_INTERRUPTED)
 		return;                         /* the client said where */
 	if (interrupted) {                      /* e.g. the reset of our own connect */
@@ -210,10 +216,13 @@ static void settle(struct send_run *r)
 		snprintf(res->error, sizeof res->error, "interrupted%s",
 		         res->stage == STAGE_CONNECT ? " while connecting"
 		         : res->stage == STAGE_DONE ? " after the dialogue" : "");
-	} else if (r->cap && !r->saved) {
+	} else if (r->file_err[0]) {
 		res->exit_code = EX_INTERNAL;
-		if (!res->error[0])
-			snprintf(res->error, sizeof res->error, "the capture file is incomplete");
+		if (!res->error[0]) {           /* cut to fit */
+			size_t n = strnlen(r->file_err, sizeof res->error - 1);
+			memcpy(res->error, r->file_err, n);
+			res->error[n] = '\0';
+		}
 	}
 }
 
