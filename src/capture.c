@@ -365,13 +365,17 @@ static int dispatch(struct cap_ctx *x)
 	return n < 0 ? -1 : n;
 }
 
-/* After the end: take what the kernel still holds, twice, with a short
- * pause in between for frames still on their way through the stack. */
+/* After the end: take what the kernel still holds.  When the close was
+ * seen, every frame of the connection is in; otherwise (linger ran out)
+ * pause once for frames still on their way through the stack, and take
+ * those too. */
 static void drain(struct cap_ctx *x)
 {
 	for (int round = 0; round < 2; round++) {
 		while (dispatch(x) > 0)
 			;
+		if (round == 0 && x->t.done)
+			break;
 		if (round == 0)
 			poll(NULL, 0, DRAIN_PAUSE_MS);
 	}
