@@ -178,6 +178,41 @@ printf '  peak RSS (MiB): floor %s, json %s, summary %s, tshark %s, summary-smal
 	"$(ratio "${R_floor:-}" 1024)" "$(ratio "${R_json:-}" 1024)" \
 	"$(ratio "${R_summary:-}" 1024)" "$(ratio "${R_tshark:-}" 1024)" \
 	"$(ratio "${R_small:-}" 1024)"
+# --- send's fixed cost: a one-line mail to a local aiosmtpd on loopback,
+# with the capture (on lo) and without.  Needs root (CAP_NET_RAW) and
+# python3-aiosmtpd; skipped otherwise.  BENCH_SEND_RUNS (default 9).
+bench_send() {
+	sruns=${BENCH_SEND_RUNS:-9}
+	echo
+	echo "bench: send: one-line mail to aiosmtpd on 127.0.0.1 (best of $sruns)"
+	spy=/usr/bin/python3          # the distribution's, with python3-aiosmtpd
+	[ -x "$spy" ] || spy=python3
+	if [ "$(id -u)" != 0 ] || ! "$spy" -c 'import aiosmtpd' 2>/dev/null; then
+		echo "  send     skipped (needs root and python3-aiosmtpd)"
+		return 0
+	fi
+	sport=$((30000 + $$ % 20000))
+	"$spy" -m aiosmtpd -n -l "127.0.0.1:$sport" >/dev/null 2>&1 &
+	spid=$!
+	python3 -c 'import socket, sys, time
+for _ in range(100):
+    try: socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError: time.sleep(0.05)
+sys.exit(1)' "$sport" || { echo "bench: aiosmtpd did not start" >&2; kill "$spid"; failed=1; return 1; }
+	set -- "$ST" send -s "127.0.0.1:$sport" -f bench@example.test -t sink@example.test \
+		--body hi -q --no-color
+	measure send_cap "$sruns" 1e9 "$@" -i lo -w "$TMP/send.pcapng"
+	measure send_nocap "$sruns" 1e9 "$@" --no-capture
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	ms=$(awk -v t="${T_send_cap:-0}" 'BEGIN { printf "%.1f", t * 1000 }')
+	mib=$(ratio "${R_send_cap:-}" 1024)
+	echo "  send with capture: $ms ms (target <= 25: $(verdict "$ms" '<=' 25)), $mib MiB (target <= 24: $(verdict "$mib" '<=' 24))"
+	echo "  the capture's own cost (with - without): $(awk -v a="${T_send_cap:-0}" \
+		-v b="${T_send_nocap:-0}" 'BEGIN { printf "%.1f", (a - b) * 1000 }') ms"
+}
+bench_send
+
 if [ "$failed" != 0 ]; then
 	echo "bench: something failed to run (see above)" >&2
 	exit 1
