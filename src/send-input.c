@@ -1,6 +1,8 @@
-/* send-input.c - `send`'s options turned into a message: the server
- * argument split, the EHLO name checked, the body read, the message built. */
+/* send-input.c - `send`'s options turned into a message: the -Z user and
+ * the server argument checked, the EHLO name checked, the body read, the
+ * message built. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +101,8 @@ int send_input_load(struct send_args *a, struct send_input *in)
 	int rc;
 
 	memset(in, 0, sizeof *in);
+	if (a->user && !getpwnam(a->user))
+		return st_fail(EX_USAGE_, "-Z %s: no such user", a->user);
 	if (split_server(a->server, in))
 		return st_fail(EX_USAGE_, "--server %s: expected HOST, HOST:PORT or [IPv6]:PORT",
 		               a->server);
