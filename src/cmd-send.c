@@ -22,12 +22,21 @@
 
 static volatile sig_atomic_t client_fd = -1;
 static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t started;    /* the capture or the dialogue runs */
 
 /* Ctrl-C: end the dialogue (the client sees the socket shut), keep the
- * capture and the timeline of what happened. */
+ * capture and the timeline of what happened.  Before the capture runs there
+ * is nothing to keep: stop at once (a name lookup may block for seconds). */
 static void on_signal(int sig)
 {
+	static const char msg[] = "smtptrace: interrupted before connecting\n";
+
 	(void)sig;
+	if (!started) {
+		ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+		(void)n;
+		_exit(EX_INTERRUPTED);
+	}
 	interrupted = 1;
 	if (client_fd >= 0)
 		shutdown(client_fd, SHUT_RDWR);
@@ -157,6 +166,7 @@ static int setup(struct send_run *r)
 		return st_fail(EX_INTERNAL, "%s", err);
 	if (r->cap && capture_start(r->cap, r->out))
 		return st_fail(EX_CAPTURE, "%s", capture_error(r->cap));
+	started = r->cap != NULL;
 	return 0;
 }
 
@@ -176,6 +186,7 @@ static int converse(struct send_run *r)
 	client_default_timeouts(&co.to_s);
 	if (a->timeout > 0)
 		client_set_all_timeouts(&co.to_s, a->timeout);
+	started = 1;
 	client_fd = r->fd;
 	int rc = client_run(r->fd, r->ai->ai_addr, r->ai->ai_addrlen, &co, &r->res);
 	client_fd = -1;

@@ -240,6 +240,89 @@ static void tshark_check(const char *path)
 		CHECK(strstr(run(cmd), ": 1\n") != NULL);
 }
 
+/* Read a whole small file; NULL if it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+	static char buf[16384];
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	*len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	return buf;
+}
+
+/* The TLS 1.3 fixture rewritten by our writer, with (or without) a DSB
+ * holding its key log and a comment on the frame that carries the EHLO.
+ * 0 / -1. */
+static int rewrite_tls(const char *in, const char *keys, const char *out, int with_dsb)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcapng_writer w;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	size_t klen = 0, n = 0;
+	const char *k = slurp(keys, &klen);
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	FILE *f = fopen(out, "wb");
+	int rc = 0;
+
+	if (!p || !f || !k) {
+		if (p)
+			pcap_close(p);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	rc |= pcapng_open(&w, f, pcap_datalink(p), (uint32_t)pcap_snapshot(p), "lo", NULL);
+	if (with_dsb)
+		rc |= pcapng_write_secrets(&w, PCAPNG_SECRETS_TLS_KEYLOG, k, (uint32_t)klen);
+	while (pcap_next_ex(p, &h, &data) == 1) {
+		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
+		n++;
+		rc |= pcapng_write_packet(&w, ts, data, h->caplen, h->len,
+		                          n == 9 ? "the EHLO, encrypted" : NULL);
+	}
+	pcap_close(p);
+	rc |= pcapng_flush(&w);
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* A DSB with the key log makes tshark decrypt without options; the
+ * per-packet comment survives next to it. */
+static void tshark_decrypts(void)
+{
+	char dir[512], in[600], keys[600], cmd[1400];
+	const char *slash = strrchr(__FILE__, '/');
+	char with[] = "/tmp/test_pcapng_dsb.XXXXXX", without[] = "/tmp/test_pcapng_nodsb.XXXXXX";
+	int fd1 = mkstemp(with), fd2 = mkstemp(without);
+
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
+	snprintf(in, sizeof in, "%s/data/tls13-ehlo.pcapng", dir);
+	snprintf(keys, sizeof keys, "%s/data/tls13-ehlo.keylog", dir);
+	CHECK(fd1 >= 0 && fd2 >= 0);
+	if (fd1 < 0 || fd2 < 0)
+		return;
+	close(fd1);
+	close(fd2);
+	CHECK(rewrite_tls(in, keys, with, 1) == 0);
+	CHECK(rewrite_tls(in, keys, without, 0) == 0);
+	if (have_tshark()) {
+		const char *q = "tshark -n -r '%s' -o data.show_as_text:TRUE -Y tls.app_data "
+		                "-T fields -e frame.number -e data.text -e frame.comment 2>/dev/null "
+		                "| grep secret-hello";
+		snprintf(cmd, sizeof cmd, q, with);
+		CHECK_STR(run(cmd), "9\tEHLO secret-hello-text\\r\\n\tthe EHLO, encrypted\n");
+		snprintf(cmd, sizeof cmd, q, without);
+		CHECK_STR(run(cmd), "");          /* the control: no keys, no text */
+	}
+	unlink(with);
+	unlink(without);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test_pcapng.XXXXXX";
@@ -254,6 +337,7 @@ int main(void)
 	walk_blocks(path);
 	tshark_check(path);
 	sticky_error();
+	tshark_decrypts();
 	unlink(path);
 	return UNIT_DONE();
 }
