@@ -59,7 +59,15 @@ int capture_linktype(const struct capture *c);
 size_t capture_nframes(const struct capture *c);
 const struct cap_frame *capture_frame(const struct capture *c, size_t i);
 void capture_get_stats(const struct capture *c, struct capture_stats *st);
-void capture_free(struct capture *c);      /* NULL is fine; stops a running thread */
+void capture_free(struct capture *c);
+
+/* Decryption secrets (NSS key log lines, e.g. from OpenSSL's keylog
+ * callback) for the capture file: capture_stop() writes them as a pcapng
+ * Decryption Secrets Block, and when the file is a regular file and every
+ * frame is in memory it rewrites the file so that the block comes before
+ * the packets (Wireshark then decrypts without options).  Any thread may
+ * call it, before capture_stop().  0, or -1 past 1 MiB of secrets. */
+int capture_add_secrets(struct capture *c, const void *keylog, size_t len);      /* NULL is fine; stops a running thread */
 
 /* The kernel ring's size for a message of `bytes` (exposed for tests). */
 size_t capture_ring_bytes(size_t bytes);

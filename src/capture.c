@@ -1,6 +1,7 @@
-/* capture.c - the capture thread.
+/* capture.c - the capture thread, its file, the public calls (the handle
+ * is opened by capture-handle.c).
  *
- * capture_open() attaches the BPF filter before it returns, so whatever the
+ * capture_new() attaches the BPF filter before it returns, so whatever the
  * caller sends afterwards (its SYN first) is captured: that is the ready
  * barrier, no handshake with the thread is needed.
  *
@@ -19,56 +20,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
-#include <pcap/pcap.h>
 
-#include "capture.h"
+#include "capture-int.h"
 #include "decode.h"
-#include "pcapng.h"
 #include "util-mem.h"
 
-/* Immediate mode makes libpcap use TPACKET_V2: one fixed slot per frame,
- * sized from the snaplen (rounded up to a power of two), and the whole
- * ring is mapped (and counted in the RSS) from the start.  A snaplen that
- * holds the largest loopback / GSO frame (64 KiB of IP + link header) gives
- * 128 KiB slots where 262144 gave 512 KiB ones. */
-#define CAP_SNAPLEN     (65535 + 64)
-#define RING_MIN        (8u << 20)      /* 64 such slots, 4096 Ethernet ones */
-#define RING_MAX        (64u << 20)
-#define RING_PER_BYTE   4               /* headroom per message byte */
 #define POLL_MS         50
 #define DRAIN_PAUSE_MS  10
 #define DEFAULT_LINGER  0.3
-
-struct capture {
-	pcap_t *pc;
-	int linktype;
-	char ifname[64];
-	char filter[512];
-	size_t ring;                    /* kernel buffer asked for */
-	/* output */
-	struct pcapng_writer w;
-	FILE *out;                      /* NULL: keep in memory only */
-	int file_failed;                /* a write to `out` failed */
-	/* frames (owned, appended by the thread; read by others after join) */
-	struct cap_frame *frames;
-	size_t nframes, cap;
-	/* thread control */
-	pthread_t thr;
-	int stop_pipe[2];               /* main writes 1 byte: "the client is done" */
-	int running;
-	double linger;                  /* seconds to wait for the TCP close */
-	/* results */
-	struct capture_stats st;
-	char err[256];
-};
-
-size_t capture_ring_bytes(size_t bytes)
-{
-	if (bytes >= (RING_MAX - RING_MIN) / RING_PER_BYTE)
-		return RING_MAX;
-	return RING_MIN + bytes * RING_PER_BYTE;
-}
 
 /* ---- the TCP close tracker ---- */
 
@@ -142,8 +103,7 @@ static uint64_t real_ns(void)
 }
 
 /* The first error wins: it is the cause, later ones are consequences. */
-__attribute__((format(printf, 2, 3)))
-static void set_err(struct capture *c, const char *fmt, ...)
+void cap_set_err(struct capture *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -154,142 +114,15 @@ static void set_err(struct capture *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Address and port of a sockaddr as text; 0 when not IPv4/IPv6. */
-static int sa_text(const struct sockaddr *sa, char *buf, size_t len,
-                   unsigned *port)
-{
-	const void *a;
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)sa;
-		a = &s->sin_addr;
-		*port = ntohs(s->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)sa;
-		a = &s->sin6_addr;
-		*port = ntohs(s->sin6_port);
-	} else {
-		return 0;
-	}
-	return inet_ntop(sa->sa_family, a, buf, (socklen_t)len) != NULL;
-}
-
-/* The filter for exactly this exchange.  A local port of 0 (not bound
- * yet) leaves that term out.  0 ok, -1 bad address. */
-static int build_filter(struct capture *c, const struct sockaddr *local,
-                        const struct sockaddr *remote,
-                        const struct sockaddr *nexthop)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], nh[INET6_ADDRSTRLEN];
-	char tcp[256], lport[32] = "";
-	unsigned lp, rp, np;
-	int n;
-
-	if (!sa_text(local, l, sizeof l, &lp) || !sa_text(remote, r, sizeof r, &rp) ||
-	    local->sa_family != remote->sa_family)
-		return -1;
-	if (lp)
-		snprintf(lport, sizeof lport, " and tcp port %u", lp);
-	snprintf(tcp, sizeof tcp, "host %s and host %s%s and tcp port %u",
-	         l, r, lport, rp);
-	if (!nexthop)           /* loopback: no ARP / ND */
-		n = snprintf(c->filter, sizeof c->filter, "%s", tcp);
-	else if (!sa_text(nexthop, nh, sizeof nh, &np))
-		return -1;
-	else if (nexthop->sa_family == AF_INET)
-		n = snprintf(c->filter, sizeof c->filter,
-		             "(arp and arp host %s) or (%s)", nh, tcp);
-	else    /* neighbour solicitation / advertisement, no extension headers */
-		n = snprintf(c->filter, sizeof c->filter,
-		             "(icmp6 and (ip6[40] == 135 or ip6[40] == 136)) or (%s)", tcp);
-	return n > 0 && (size_t)n < sizeof c->filter ? 0 : -1;
-}
-
-static int activate_error(struct capture *c, int rc)
-{
-	const char *why = pcap_geterr(c->pc);
-
-	if (rc == PCAP_ERROR_PERM_DENIED)
-		set_err(c, "capture on %s needs root or CAP_NET_RAW: run with sudo, "
-		        "or grant it: sudo setcap cap_net_raw,cap_net_admin=eip "
-		        "./smtptrace", c->ifname);
-	else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-		set_err(c, "capture on %s: no such interface", c->ifname);
-	else if (rc == PCAP_ERROR_IFACE_NOT_UP)
-		set_err(c, "capture on %s: interface is down", c->ifname);
-	else
-		set_err(c, "capture on %s: %s", c->ifname,
-		        why && *why ? why : pcap_statustostr(rc));
-	return -1;
-}
-
-/* pcap_set_* before activation only fail on an already active handle;
- * the tstamp precision may be unsupported, then we get microseconds. */
-static int activate(struct capture *c)
-{
-	int rc;
-
-	pcap_set_snaplen(c->pc, CAP_SNAPLEN);
-	pcap_set_immediate_mode(c->pc, 1);
-	pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO);
-	pcap_set_buffer_size(c->pc, (int)c->ring);
-	pcap_set_promisc(c->pc, 0);
-	rc = pcap_activate(c->pc);
-	return rc < 0 ? activate_error(c, rc) : 0;   /* > 0: warnings, fine */
-}
-
-static int set_filter(struct capture *c)
-{
-	struct bpf_program prog;
-
-	if (pcap_compile(c->pc, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		set_err(c, "capture filter \"%s\": %s", c->filter, pcap_geterr(c->pc));
-		return -1;
-	}
-	if (pcap_setfilter(c->pc, &prog) < 0) {
-		pcap_freecode(&prog);
-		set_err(c, "capture on %s: setting the filter: %s", c->ifname,
-		        pcap_geterr(c->pc));
-		return -1;
-	}
-	pcap_freecode(&prog);
-	return 0;
-}
-
-static int open_handle(struct capture *c)
-{
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-
-	c->pc = pcap_create(c->ifname, errbuf);
-	if (!c->pc) {
-		set_err(c, "capture on %s: %s", c->ifname, errbuf);
-		return -1;
-	}
-	if (activate(c) < 0 || set_filter(c) < 0)
-		return -1;
-	if (pcap_setnonblock(c->pc, 1, errbuf) < 0) {
-		set_err(c, "capture on %s: %s", c->ifname, errbuf);
-		return -1;
-	}
-	if (pcap_get_selectable_fd(c->pc) < 0) {
-		set_err(c, "capture on %s: no selectable descriptor", c->ifname);
-		return -1;
-	}
-	c->linktype = pcap_datalink(c->pc);
-	return 0;
-}
-
 struct capture *capture_new(const struct capture_opts *o, char *err, size_t errlen)
 {
 	struct capture *c = xcalloc(1, sizeof *c);
 
 	c->stop_pipe[0] = c->stop_pipe[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
 	c->linger = o->linger > 0 && o->linger < 3600 ? o->linger : DEFAULT_LINGER;
-	c->ring = capture_ring_bytes(o->expect_bytes);
 	snprintf(c->ifname, sizeof c->ifname, "%s", o->ifname ? o->ifname : "any");
-	if (build_filter(c, o->local, o->remote, o->nexthop) < 0)
-		set_err(c, "capture on %s: bad address for the filter", c->ifname);
-	else if (open_handle(c) == 0)
+	if (cap_handle_open(c, o) == 0)
 		return c;
 	snprintf(err, errlen, "%s", c->err);
 	capture_free(c);
@@ -335,7 +168,7 @@ static int keep_frame(struct cap_ctx *x, uint64_t ts, const struct pcap_pkthdr *
 static void file_error(struct capture *c)
 {
 	c->file_failed = 1;
-	set_err(c, "writing the capture file: %s", strerror(c->w.err));
+	cap_set_err(c, "writing the capture file: %s", strerror(c->w.err));
 }
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -346,8 +179,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	              (uint64_t)h->ts.tv_usec * (x->nano ? 1u : 1000u);
 
 	if (!x->oom && keep_frame(x, ts, h, bytes) < 0) {
-		x->oom = 1;     /* the file still gets every frame */
-		set_err(c, "capture: out of memory after %zu frames", c->nframes);
+		x->oom = c->oom = 1;    /* the file still gets every frame */
+		cap_set_err(c, "capture: out of memory after %zu frames", c->nframes);
 	}
 	if (c->out && !c->file_failed &&
 	    pcapng_write_packet(&c->w, ts, bytes, h->caplen, h->len, NULL) < 0)
@@ -361,7 +194,7 @@ static int dispatch(struct cap_ctx *x)
 	int n = pcap_dispatch(x->c->pc, -1, on_packet, (u_char *)x);
 
 	if (n == PCAP_ERROR)
-		set_err(x->c, "capture on %s: %s", x->c->ifname, pcap_geterr(x->c->pc));
+		cap_set_err(x->c, "capture on %s: %s", x->c->ifname, pcap_geterr(x->c->pc));
 	return n < 0 ? -1 : n;
 }
 
@@ -410,7 +243,7 @@ static void run_loop(struct cap_ctx *x)
 				timeout = (int)((deadline - now) / 1000000u) + 1;
 		}
 		if (poll(pfd, stopping ? 1 : 2, timeout) < 0 && errno != EINTR) {
-			set_err(c, "capture: poll: %s", strerror(errno));
+			cap_set_err(c, "capture: poll: %s", strerror(errno));
 			return;
 		}
 		if (!stopping && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
@@ -425,6 +258,48 @@ static void run_loop(struct cap_ctx *x)
 	}
 }
 
+static int start_file(struct capture *c, FILE *out);
+
+/* The file again from the start: header, secrets, every frame kept. */
+static int rewrite_file(struct capture *c)
+{
+	if (fflush(c->out) != 0 || ftruncate(fileno(c->out), 0) != 0 ||
+	    fseek(c->out, 0, SEEK_SET) != 0)
+		return -1;
+	if (start_file(c, c->out) < 0 ||
+	    pcapng_write_secrets(&c->w, PCAPNG_SECRETS_TLS_KEYLOG, c->secrets,
+	                         (uint32_t)c->nsecrets) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nframes; i++) {
+		const struct cap_frame *f = &c->frames[i];
+		if (pcapng_write_packet(&c->w, f->ts_ns, f->data, f->caplen, f->wirelen, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Readers apply a DSB to the packets after it: with every frame in memory
+ * and a seekable file, rewrite it with the secrets first; else append them
+ * (best effort: Wireshark's two-pass reading still finds them). */
+static int write_secrets(struct capture *c)
+{
+	struct stat st;
+	int rc = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->nsecrets) {
+		if (!c->oom && fstat(fileno(c->out), &st) == 0 && S_ISREG(st.st_mode))
+			rc = rewrite_file(c);
+		else
+			rc = pcapng_write_secrets(&c->w, PCAPNG_SECRETS_TLS_KEYLOG, c->secrets,
+			                          (uint32_t)c->nsecrets);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (rc < 0 && !c->w.err)
+		c->w.err = errno ? errno : EIO;
+	return rc;
+}
+
 static void finish(struct cap_ctx *x)
 {
 	struct capture *c = x->c;
@@ -437,7 +312,8 @@ static void finish(struct cap_ctx *x)
 	}
 	c->st.close_seen = x->t.done;
 	if (c->out && !c->file_failed &&
-	    (pcapng_write_stats(&c->w, real_ns(), c->st.recv, c->st.ifdrop, c->st.drop) < 0 ||
+	    (write_secrets(c) < 0 ||
+	     pcapng_write_stats(&c->w, real_ns(), c->st.recv, c->st.ifdrop, c->st.drop) < 0 ||
 	     pcapng_flush(&c->w) < 0))
 		file_error(c);
 }
@@ -482,7 +358,7 @@ int capture_start(struct capture *c, FILE *out)
 	if (start_file(c, out) < 0)
 		return -1;
 	if (pipe2(c->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		set_err(c, "capture: pipe: %s", strerror(errno));
+		cap_set_err(c, "capture: pipe: %s", strerror(errno));
 		return -1;
 	}
 	/* signals (Ctrl-C) belong to the main thread */
@@ -491,7 +367,7 @@ int capture_start(struct capture *c, FILE *out)
 	rc = pthread_create(&c->thr, NULL, capture_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
-		set_err(c, "capture: cannot start the thread: %s", strerror(rc));
+		cap_set_err(c, "capture: cannot start the thread: %s", strerror(rc));
 		return -1;
 	}
 	c->running = 1;
@@ -525,7 +401,24 @@ void capture_free(struct capture *c)
 			close(c->stop_pipe[i]);
 	if (c->pc)
 		pcap_close(c->pc);
+	pthread_mutex_destroy(&c->lock);
+	free(c->secrets);
 	free(c);
+}
+
+int capture_add_secrets(struct capture *c, const void *keylog, size_t len)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&c->lock);
+	if (len <= 0x100000 - c->nsecrets) {            /* 1 MiB of key log at most */
+		c->secrets = xrealloc(c->secrets, c->nsecrets + len + 1);
+		memcpy(c->secrets + c->nsecrets, keylog, len);
+		c->nsecrets += len;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
 }
 
 int capture_file_failed(const struct capture *c)

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	struct capture *c;
 	struct capture_stats st;
 	char err[512];
-	long nbytes = 10; int flush = 0, leave_open = 0;
+	long nbytes = 10; int flush = 0, leave_open = 0, secrets = 0;
 	double max_stop = 0.5;
 	static char buf[1 << 16];
 
@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--bytes") && i + 1 < argc) nbytes = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--flush")) flush = 1;
 		else if (!strcmp(argv[i], "--open")) leave_open = 1;
+		else if (!strcmp(argv[i], "--secrets")) secrets = 1;
 		else if (!strcmp(argv[i], "--max-stop") && i + 1 < argc) max_stop = atof(argv[++i]);
 	}
 	int dlen = fill_sa(&dst, argv[2], atoi(argv[3]));
@@ -150,6 +151,12 @@ int main(int argc, char **argv)
 		while (read(s, buf, sizeof buf) > 0) ;
 		close(s);
 		t0 = now();
+	}
+	if (secrets) {
+		static const char kl[] = "CLIENT_RANDOM 0011223344556677889900112233445566778899"
+			"001122334455667788990011 000102030405060708090a0b0c0d0e0f000102030405060708"
+			"090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f\n";
+		if (capture_add_secrets(c, kl, sizeof kl - 1)) return bad("capture_add_secrets");
 	}
 	if (capture_stop(c)) return bad(capture_error(c));
 	double dt = now() - t0;
@@ -235,6 +242,23 @@ start_server "" 127.0.0.1 $port
 run_client lo 127.0.0.1 $port "$tmp/lo.pcapng"
 tshark_clean "$tmp/lo.pcapng"
 run_client lo_open 127.0.0.1 $port "$tmp/lo_open.pcapng" --open
+# decryption secrets added while capturing: the file is rewritten with the
+# DSB right after the SHB and IDB, every frame still there
+run_client lo_dsb 127.0.0.1 $port "$tmp/lo_dsb.pcapng" --secrets
+tshark_clean "$tmp/lo_dsb.pcapng"
+python3 - "$tmp/lo_dsb.pcapng" <<'PY' || fail "DSB not right after the IDB"
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+off, types = 0, []
+while off + 8 <= len(b):
+    t, n = struct.unpack_from("=II", b, off)
+    types.append(t); off += n
+sys.exit(0 if types[:3] == [0x0A0D0D0A, 1, 0x0A] and types.count(0x0A) == 1 and types.count(6) >= 6 else 1)
+PY
+if command -v capinfos >/dev/null 2>&1; then
+	capinfos "$tmp/lo_dsb.pcapng" 2>/dev/null | grep -q "decryption secrets.*: 1" ||
+		fail "capinfos finds no decryption secret"
+fi
 
 # a namespace behind a veth pair
 ip netns add "$ns" || skip "cannot create a network namespace"
@@ -266,5 +290,5 @@ run_client veth6 2001:db8:5::2 $((port + 1)) "$tmp/veth6.pcapng" --flush
 tshark_clean "$tmp/veth6.pcapng"
 
 big=$(sed -n 's/.*frames=\([0-9]*\).*drop=\([0-9]*\).*stop=\([0-9.]*\).*/\1 frames, \2 drops, stop \3 s/p' "$tmp/veth_big.out")
-echo "PASS $name: lo, lo linger, veth ARP, veth ND, $((bigbytes / 1000000)) MB ($big)"
+echo "PASS $name: lo, lo linger, lo secrets, veth ARP, veth ND, $((bigbytes / 1000000)) MB ($big)"
 exit 0
