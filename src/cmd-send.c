@@ -170,22 +170,44 @@ static int setup(struct send_run *r)
 	return 0;
 }
 
-static int converse(struct send_run *r)
+/* What the client is given: the same for the check and the run. */
+static void client_options(const struct send_run *r, struct client_opts *co)
 {
 	const struct send_args *a = r->a;
-	FILE *live = a->eo.format == FMT_JSON ? stderr : stdout;
-	struct client_opts co = {
+
+	*co = (struct client_opts){
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
-		.transcript = a->quiet ? NULL : live,
+		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
 		.color = a->eo.color, .interrupted = &interrupted,
 	};
-
-	/* a live transcript: each line as it happens, also into a pipe */
-	setvbuf(live, NULL, _IOLBF, 0);
-	client_default_timeouts(&co.to_s);
+	client_default_timeouts(&co->to_s);
 	if (a->timeout > 0)
-		client_set_all_timeouts(&co.to_s, a->timeout);
+		client_set_all_timeouts(&co->to_s, a->timeout);
+}
+
+/* RFC 5321's limits on the addresses and the EHLO name: a usage error
+ * before anything is sent.  TODO(merge with H-client's branch, which has
+ * client_check_args() in client-args.c): replace the body with
+ *	char err[256];
+ *	struct client_opts co;
+ *	client_options(r, &co);
+ *	int code = client_check_args(&co, err, sizeof err);
+ *	return code ? st_fail(code, "%s", err) : 0;
+ * Until then the client checks line breaks itself (after connecting). */
+static int check_limits(struct send_run *r)
+{
+	(void)r;
+	return 0;
+}
+
+static int converse(struct send_run *r)
+{
+	struct client_opts co;
+
+	client_options(r, &co);
+	/* a live transcript: each line as it happens, also into a pipe */
+	setvbuf(r->a->eo.format == FMT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
 	started = 1;
 	client_fd = r->fd;
 	int rc = client_run(r->fd, r->ai->ai_addr, r->ai->ai_addrlen, &co, &r->res);
@@ -323,27 +345,34 @@ static void cleanup(struct send_run *r)
 	send_input_free(&r->in);
 }
 
+static int load_input(struct send_run *r)
+{
+	return send_input_load(r->a, &r->in);
+}
+
+/* Everything before the first packet, in order; each returns 0 or an exit
+ * code (its message printed). */
+static int (*const before_connect[])(struct send_run *) = {
+	load_input, check_limits, resolve, find_route, make_socket, setup,
+};
+
 int send_mail(struct send_args *a)
 {
 	static struct send_run r;
-	int rc;
+	int rc = 0;
 
 	memset(&r, 0, sizeof r);
 	r.a = a;
 	r.fd = -1;
 	catch_signals();
-	/* TODO(H-client): call client_check_args() (RFC 5321 lengths) here,
-	 * before connecting, once it is on this branch. */
-	if (!(rc = send_input_load(a, &r.in)) && !(rc = resolve(&r)) &&
-	    !(rc = find_route(&r)) && !(rc = make_socket(&r)) && !(rc = setup(&r))) {
-		if (interrupted)
-			rc = st_fail(EX_INTERRUPTED, "interrupted before connecting");
-		else {
-			converse(&r);
-			rc = finish(&r);
-		}
-	} else if (interrupted && rc != EX_USAGE_)
+	for (size_t i = 0; !rc && i < sizeof before_connect / sizeof before_connect[0]; i++)
+		rc = before_connect[i](&r);
+	if (!rc && interrupted)         /* between the capture's start and connect */
 		rc = st_fail(EX_INTERRUPTED, "interrupted before connecting");
+	if (!rc) {
+		converse(&r);
+		rc = finish(&r);
+	}
 	cleanup(&r);
 	return rc;
 }
