@@ -325,8 +325,9 @@ static int finish(struct send_run *r)
 		end_capture(r);
 	settle(r);
 	report(r);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		st_fail(0, "writing the output: %s", errno ? strerror(errno) : "error");
+		st_fail(0, "writing the output: %s", errno ? strerror(errno) : "a write failed");
 		return r->res.exit_code == EX_INTERRUPTED ? EX_INTERRUPTED : EX_INTERNAL;
 	}
 	return r->res.exit_code;
