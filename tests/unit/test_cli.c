@@ -1,0 +1,70 @@
+/* test_cli.c - the command line (cli-opts.c) and the capture ring's size. */
+#include <stdio.h>
+#include <string.h>
+#include "unit.h"
+#include "capture.h"
+#include "exitcodes.h"
+#include "smtptrace.h"
+
+static int parse(struct cli *cl, const char *line)
+{
+	static char buf[2048];
+	char *argv[160];
+	int argc = 0;
+
+	snprintf(buf, sizeof buf, "%s", line);
+	for (char *t = strtok(buf, " "); t && argc < 159; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return cli_parse(argc, argv, cl);
+}
+
+static void relinquish(void)
+{
+	static struct cli cl;
+
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --relinquish-privileges=bob") == -1);
+	CHECK_STR(cl.a.user, "bob");
+	CHECK(cl.cmd == CMD_SEND);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d -Z carol") == -1);
+	CHECK_STR(cl.a.user, "carol");
+	/* --user is gone: it read as the login to use */
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --user=bob") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap -Z bob") == EX_USAGE_);
+}
+
+static void checks(void)
+{
+	static struct cli cl;
+	char line[2048] = "smtptrace send -s h -f a@b";
+
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --json --summary") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --port 25") == -1);
+	CHECK_STR(cl.file, "f.pcap");
+	CHECK(cl.a.eo.port == 25);
+	for (int i = 0; i < SEND_MAX_RCPTS; i++)
+		strcat(line, " -t x@y");
+	CHECK(parse(&cl, line) == -1);
+	CHECK(cl.a.nto == SEND_MAX_RCPTS);
+	strcat(line, " -t x@y");
+	CHECK(parse(&cl, line) == EX_USAGE_);
+}
+
+/* The ring: 8 MiB for a small mail, growing with the message, 64 MiB at most. */
+static void ring(void)
+{
+	CHECK(capture_ring_bytes(0) == 8u << 20);
+	CHECK(capture_ring_bytes(300) > capture_ring_bytes(0));
+	CHECK(capture_ring_bytes(300) < 9u << 20);
+	CHECK(capture_ring_bytes(20u << 20) == 64u << 20);
+	CHECK(capture_ring_bytes((size_t)-1) == 64u << 20);
+}
+
+int main(void)
+{
+	relinquish();
+	checks();
+	ring();
+	return UNIT_DONE();
+}
