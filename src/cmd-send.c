@@ -324,6 +324,10 @@ static int finish(struct send_run *r)
 	if (r->cap)
 		end_capture(r);
 	settle(r);
+	/* the capture is saved and the exit code told: from here on Ctrl-C
+	 * just ends the output, as for any filter (killed by SIGINT: 130) */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	report(r);
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
