@@ -25,9 +25,9 @@ void send_input_free(struct send_input *in);
 /* Create the capture file: -w FILE, or captures/smtptrace-DATE-TIME-HOST.pcapng
  * (the captures/ directory is created or checked: a real directory, ours,
  * not writable by group or others).  0600 whatever the umask, no symlink
- * followed; under sudo (or -Z) owned by that user.  The path goes to
+ * followed; owned by t's user when t->chown_files (sudo, -Z).  The path goes to
  * path.  NULL with the reason in err. */
-FILE *capfile_open(const struct send_args *a, const char *host,
-                   char *path, size_t pathlen, char *err, size_t errlen);
+FILE *capfile_open(const struct send_args *a, const struct privs_target *t,
+                   const char *host, char *path, size_t pathlen, char *err, size_t errlen);
 
 #endif

@@ -53,18 +53,23 @@ int send_mail(struct send_args *a);
 
 /* Whom to become when root: USER (-Z), else the user who ran sudo
  * (SUDO_UID/SUDO_GID, validated), else "nobody" (or 65534 when there is
- * none); -Z root stays root.  1: *t filled, 0: stay, -1: error in err. */
+ * none); -Z root stays root.  0 with *t filled, -1 with a reason in err. */
 struct privs_target {
+	int change;                    /* 1: become uid/gid; 0: stay who we are */
 	uid_t uid;
 	gid_t gid;
 	char name[64];                 /* "" when from sudo or no passwd entry */
 	int from_sudo;
+	int chown_files;               /* files we create go to uid/gid (sudo, -Z) */
 };
 int privs_target(const char *user, struct privs_target *t, char *err, size_t errlen);
 
-/* Become privs_target()'s user when root, then clear CAP_NET_RAW and
+/* Become t's user (when t->change), then clear CAP_NET_RAW and
  * CAP_NET_ADMIN (root or setcap) and set PR_SET_NO_NEW_PRIVS.  Call it
  * before starting any thread.  0, or -1 with a one-line reason in err. */
+int privs_apply(const struct privs_target *t, char *err, size_t errlen);
+
+/* privs_target() + privs_apply(). */
 int drop_privileges(const char *user, char *err, size_t errlen);
 
 #endif

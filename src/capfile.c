@@ -14,25 +14,6 @@
 
 #define CAPDIR "captures"
 
-/* uid/gid the file should belong to; uid (uid_t)-1 when it stays ours. */
-static int owner_for(const struct send_args *a, uid_t *uid, gid_t *gid,
-                     char *err, size_t errlen)
-{
-	struct privs_target t;
-	int r = privs_target(a->user, &t, err, errlen);
-
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (r < 0)
-		return -1;
-	/* the sudo user, or the -Z user; not "nobody" (it could not be read back) */
-	if (r > 0 && (t.from_sudo || a->user)) {
-		*uid = t.uid;
-		*gid = t.gid;
-	}
-	return 0;
-}
-
 /* captures/: created 0700, or an existing real directory owned by us (or
  * the file's owner-to-be) and not writable by group or others.  Returns an
  * O_DIRECTORY descriptor, or -1 with the reason in err. */
@@ -105,18 +86,16 @@ static int adopt(int fd, uid_t owner, gid_t group, char *err, size_t errlen)
 	return 0;
 }
 
-FILE *capfile_open(const struct send_args *a, const char *host,
-                   char *path, size_t pathlen, char *err, size_t errlen)
+FILE *capfile_open(const struct send_args *a, const struct privs_target *t,
+                   const char *host, char *path, size_t pathlen, char *err, size_t errlen)
 {
 	char name[200], why[200];
-	uid_t owner;
-	gid_t group;
+	uid_t owner = t->chown_files ? t->uid : (uid_t)-1;
+	gid_t group = t->chown_files ? t->gid : (gid_t)-1;
 	int dfd = AT_FDCWD, fd = -1;
 	FILE *f = NULL;
 
 	snprintf(path, pathlen, "%s", a->out_file ? a->out_file : CAPDIR "/");
-	if (owner_for(a, &owner, &group, err, errlen) < 0)
-		return NULL;
 	if (!a->out_file) {
 		if ((dfd = open_capdir(owner, group, err, errlen)) < 0)
 			return NULL;

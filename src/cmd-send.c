@@ -57,6 +57,7 @@ struct send_run {
 	int saved;                     /* the capture file is complete */
 	char file_err[PATH_MAX + 128]; /* why it is not */
 	int neigh_cached, fresh_arp;
+	struct privs_target who;       /* whom to become once capturing */
 	struct client_result res;
 };
 
@@ -148,7 +149,7 @@ static int open_capture(struct send_run *r)
 		st_fail(EX_CAPTURE, "%s", err);
 		return st_fail(EX_CAPTURE, "(--no-capture sends without capturing)");
 	}
-	r->out = capfile_open(r->a, r->in.host, r->path, sizeof r->path, err, sizeof err);
+	r->out = capfile_open(r->a, &r->who, r->in.host, r->path, sizeof r->path, err, sizeof err);
 	if (!r->out)
 		return st_fail(EX_CAPTURE, "%s", err);
 	return 0;
@@ -162,7 +163,7 @@ static int setup(struct send_run *r)
 
 	if (!r->a->no_capture && ((rc = neighbour(r)) || (rc = open_capture(r))))
 		return rc;
-	if (drop_privileges(r->a->user, err, sizeof err))
+	if (privs_apply(&r->who, err, sizeof err))
 		return st_fail(EX_INTERNAL, "%s", err);
 	if (r->cap && capture_start(r->cap, r->out))
 		return st_fail(EX_CAPTURE, "%s", capture_error(r->cap));
@@ -355,10 +356,18 @@ static int load_input(struct send_run *r)
 	return send_input_load(r->a, &r->in);
 }
 
+/* Whom to become, decided once: the capture file is made theirs. */
+static int plan_privileges(struct send_run *r)
+{
+	char err[256];
+
+	return privs_target(r->a->user, &r->who, err, sizeof err) ? st_fail(EX_USAGE_, "%s", err) : 0;
+}
+
 /* Everything before the first packet, in order; each returns 0 or an exit
  * code (its message printed). */
 static int (*const before_connect[])(struct send_run *) = {
-	load_input, check_limits, resolve, find_route, make_socket, setup,
+	load_input, plan_privileges, check_limits, resolve, find_route, make_socket, setup,
 };
 
 int send_mail(struct send_args *a)

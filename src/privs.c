@@ -59,7 +59,8 @@ int privs_target(const char *user, struct privs_target *t, char *err, size_t err
 			return -1;
 		if (r > 0) {
 			t->from_sudo = 1;
-			return t->uid != 0;
+			t->change = t->chown_files = t->uid != 0;
+			return 0;
 		}
 	}
 	const char *name = user ? user : "nobody";
@@ -70,14 +71,16 @@ int privs_target(const char *user, struct privs_target *t, char *err, size_t err
 		snprintf(err, errlen, "-Z %s: no such user", user);
 		return -1;
 	}
+	t->change = 1;
+	t->chown_files = user != NULL;  /* not "nobody": it could not be read back */
 	if (!pw) {                                  /* no "nobody": its usual ids */
 		t->uid = t->gid = NOBODY_ID;
-		return 1;
+		return 0;
 	}
 	t->uid = pw->pw_uid;
 	t->gid = pw->pw_gid;
 	snprintf(t->name, sizeof t->name, "%s", pw->pw_name);
-	return 1;
+	return 0;
 }
 
 /* Clear CAP_NET_RAW and CAP_NET_ADMIN from the effective, permitted and
@@ -106,16 +109,11 @@ static int drop_net_caps(char *err, size_t errlen)
 	return 0;
 }
 
-int drop_privileges(const char *user, char *err, size_t errlen)
+int privs_apply(const struct privs_target *t, char *err, size_t errlen)
 {
-	struct privs_target t;
-	int r = privs_target(user, &t, err, errlen);
-
-	if (r < 0)
-		return -1;
-	if (r > 0) {
-		int g = t.name[0] ? initgroups(t.name, t.gid) : setgroups(0, NULL);
-		if (g || setgid(t.gid) || setuid(t.uid)) {
+	if (t->change) {
+		int g = t->name[0] ? initgroups(t->name, t->gid) : setgroups(0, NULL);
+		if (g || setgid(t->gid) || setuid(t->uid)) {
 			snprintf(err, errlen, "cannot drop root privileges: %s", strerror(errno));
 			return -1;
 		}
@@ -125,4 +123,11 @@ int drop_privileges(const char *user, char *err, size_t errlen)
 		}
 	}
 	return drop_net_caps(err, errlen);
+}
+
+int drop_privileges(const char *user, char *err, size_t errlen)
+{
+	struct privs_target t;
+
+	return privs_target(user, &t, err, errlen) < 0 ? -1 : privs_apply(&t, err, errlen);
 }
