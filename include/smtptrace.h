@@ -3,9 +3,10 @@
 #define SMTPTRACE_H
 
 #include "engine.h"
+#include "out.h"
 
 /* Run a saved capture through the engine; returns an exit code. */
-int analyze_file(const char *path, const struct engine_opts *eo);
+int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo);
 
 struct send_args {
 	const char *server;            /* HOST[:PORT] */
@@ -24,6 +25,7 @@ struct send_args {
 	int quiet;
 	const char *user;              /* -Z */
 	struct engine_opts eo;
+	struct out_opts oo;              /* how the result is written */
 };
 
 int send_mail(struct send_args *a);

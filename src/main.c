@@ -129,8 +129,8 @@ int main(int argc, char **argv)
 {
 	struct send_args a;
 	memset(&a, 0, sizeof a);
-	a.eo.format = FMT_TEXT;
-	a.eo.out = stdout;
+	a.oo.format = OUT_TEXT;
+	a.oo.out = stdout;
 	int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
@@ -183,14 +183,14 @@ int main(int argc, char **argv)
 		case 'q': a.quiet = 1; break;
 		case 'Z': a.user = optarg; break;
 		case O_JSON:
-			if (a.eo.format == FMT_SUMMARY)
+			if (a.oo.format == OUT_SUMMARY)
 				return usage_error("%s: --json and --summary exclude each other", "--json");
-			a.eo.format = FMT_JSON;
+			a.oo.format = OUT_JSON;
 			break;
 		case O_SUMMARY:
-			if (a.eo.format == FMT_JSON)
+			if (a.oo.format == OUT_JSON)
 				return usage_error("%s: --json and --summary exclude each other", "--summary");
-			a.eo.format = FMT_SUMMARY;
+			a.oo.format = OUT_SUMMARY;
 			break;
 		case O_NO_COLOR: color = 0; break;
 		case O_PORT:
@@ -204,27 +204,27 @@ int main(int argc, char **argv)
 			a.eo.session = (int)v;
 			break;
 		case O_SHOW_SECRETS: a.eo.show_secrets = 1; break;
-		case O_RAW_SEQ: a.eo.raw_seq = 1; break;
+		case O_RAW_SEQ: a.oo.raw_seq = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("smtptrace %s\n", SMTPTRACE_VERSION); return 0;
 		default: return EX_USAGE_;            /* getopt said what */
 		}
 	}
-	a.eo.color = color && a.eo.format == FMT_TEXT;
+	a.oo.color = color && a.oo.format == OUT_TEXT;
 	if (isatty(STDOUT_FILENO)) {           /* like ps: fit the terminal */
 		struct winsize ws;
 		const char *cols = getenv("COLUMNS");
 		if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-			a.eo.width = ws.ws_col;
+			a.oo.width = ws.ws_col;
 		else
-			a.eo.width = cols && atoi(cols) > 20 ? atoi(cols) : 80;
+			a.oo.width = cols && atoi(cols) > 20 ? atoi(cols) : 80;
 	}
 
 	if (is_analyze) {
 		if (optind + 1 != argc)
 			return usage_error("%s", optind >= argc ? "analyze needs one capture file" :
 			                   "analyze takes one capture file");
-		return analyze_file(argv[optind], &a.eo);
+		return analyze_file(argv[optind], &a.eo, &a.oo);
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);

@@ -148,21 +148,28 @@ static FILE *open_capture_file(const struct send_args *a, const char *host, char
 }
 
 static void run_engine(const struct capture *cap, const struct engine_opts *eo,
-                       const struct sender_info *si)
+                       const struct out_opts *oo, const struct sender_info *si)
 {
+	struct engine_sink sink;
+	out_open(oo, &sink);
 	struct engine_opts o = *eo;
 	o.sender = si;
+	o.sinks = &sink;
+	o.nsinks = 1;
 	if (!o.port)                   /* we know which port is SMTP */
 		o.port = si->server_port;
 	struct engine *e = engine_new(&o, cap ? cap->linktype : 1);
-	if (!e)
+	if (!e) {
+		out_close(&sink);
 		return;
+	}
 	for (size_t i = 0; cap && i < cap->nframes; i++)
 		engine_frame(e, cap->frames[i].ts_ns, cap->frames[i].data,
 		             cap->frames[i].caplen, cap->frames[i].wirelen);
 	engine_finish(e);
 	engine_free(e);
-	fflush(o.out);
+	out_close(&sink);
+	fflush(oo->out ? oo->out : stdout);
 }
 
 int send_mail(struct send_args *a)
@@ -297,12 +304,12 @@ int send_mail(struct send_args *a)
 	client_fd = fd;
 
 	/* a live transcript: each line as it happens, also into a pipe */
-	setvbuf(a->eo.format == FMT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
+	setvbuf(a->oo.format == OUT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
 	struct client_opts co = {
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = msg, .msg_len = msg_len,
-		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
-		.color = a->eo.color, .interrupted = &interrupted,
+		.transcript = a->quiet ? NULL : a->oo.format == OUT_JSON ? stderr : stdout,
+		.color = a->oo.color, .interrupted = &interrupted,
 	};
 	client_default_timeouts(&co.to_s);
 	if (a->timeout > 0)
@@ -322,11 +329,12 @@ int send_mail(struct send_args *a)
 			.via_gateway = ri.via_gateway, .loopback = ri.loopback,
 			.neigh_cached = neigh_cached, .fresh_arp = fresh,
 			.ps_recv = cap.ps_recv, .ps_drop = cap.ps_drop, .ps_ifdrop = cap.ps_ifdrop,
-			.capture_file = path, .result = &res, .server_port = atoi(port),
+			.capture_file = path, .server_port = atoi(port), .has_result = 1,
+			.exit_code = res.exit_code, .stage = res.stage, .error = res.error,
 		};
-		if (a->eo.format == FMT_TEXT && !a->quiet)
+		if (a->oo.format == OUT_TEXT && !a->quiet)
 			fputs("\n", stdout);
-		run_engine(&cap, &a->eo, &si);
+		run_engine(&cap, &a->eo, &a->oo, &si);
 		if (cap.err[0])
 			fprintf(stderr, "smtptrace: capture: %s\n", cap.err);
 		if (cap.ps_drop || cap.ps_ifdrop)
@@ -338,12 +346,13 @@ int send_mail(struct send_args *a)
 			if (!rc) rc = EX_CAPTURE;
 		}
 		capture_free(&cap);
-	} else if (a->eo.format == FMT_JSON) {
+	} else if (a->oo.format == OUT_JSON) {
 		struct sender_info si = { .sent = res.sent, .nsent = res.nsent, .server_arg = a->server,
-		                          .result = &res, .server_port = atoi(port),
+		                          .server_port = atoi(port), .has_result = 1,
+		                          .exit_code = res.exit_code, .stage = res.stage, .error = res.error,
 		                          .ifname = have_route ? ri.ifname : NULL, .nexthop = nh[0] ? nh : NULL,
 		                          .via_gateway = ri.via_gateway, .loopback = ri.loopback };
-		run_engine(NULL, &a->eo, &si);
+		run_engine(NULL, &a->eo, &a->oo, &si);
 	}
 	if (res.error[0])
 		fprintf(stderr, "smtptrace: %s\n", res.error);
