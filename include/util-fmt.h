@@ -29,6 +29,11 @@ void put_secs_n(FILE *f, uint64_t ns, int neg, int digits);
 /* ts relative to t0, 9 decimals, negative when earlier. */
 void put_reltime(FILE *f, uint64_t t0, uint64_t ts, int digits);
 double rel_secs(uint64_t t0, uint64_t ts);
+/* Wire text for a terminal (util-text.h's text_safe): s itself when it
+ * is plain printable ASCII, else its safe rendering in buf (cut to cap). */
+const char *fmt_safe(const char *s, char *buf, size_t cap);
+/* The same, written to f whole. */
+void put_safe(FILE *f, const char *s);
 /* "812 B", "12.3 kB", "45.6 MB" */
 void bytes_h(uint64_t n, char *out, size_t cap);
 

@@ -15,7 +15,7 @@ static void put_path(FILE *o, const char *key, const char *path)
 		return;
 	}
 	putc_unlocked('<', o);
-	fputs_unlocked(path, o);
+	put_safe(o, path);
 	putc_unlocked('>', o);
 }
 
@@ -46,7 +46,7 @@ void summary_session(void *ctx, const struct session *s, const struct timeline *
 	putc_unlocked(' ', o);
 	fputs_unlocked(sv, o);
 	PUT_LIT(o, " helo=");
-	fputs_unlocked(s->helo[0] ? s->helo : "-", o);
+	put_safe(o, s->helo[0] ? s->helo : "-");
 	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
 	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
 	put_codes(o, s);
@@ -66,6 +66,9 @@ void summary_session(void *ctx, const struct session *s, const struct timeline *
 void summary_end(void *ctx, const struct engine_stats *st)
 {
 	struct out_ctx *c = ctx;
-	if (st->input_error)
-		fprintf(c->o.out, "# input error: %s\n", st->input_error);
+	if (st->input_error) {
+		fputs("# input error: ", c->o.out);
+		put_safe(c->o.out, st->input_error);
+		putc('\n', c->o.out);
+	}
 }

@@ -9,6 +9,8 @@
 #include "util-addr.h"
 #include "util-fmt.h"
 
+#define SAFE_MAX 4096        /* a 1024-byte line rendered safe: at most 4 bytes per byte */
+
 static const char *const class_color[] = {
 	[TLC_PLAIN] = NULL, [TLC_LINK] = "\033[35m", [TLC_CONN] = "\033[33m",
 	[TLC_REQUEST] = "\033[32m", [TLC_REPLY_OK] = "\033[36m", [TLC_REPLY_ERR] = "\033[31m",
@@ -95,7 +97,7 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
 	const struct session *s = t->s;
-	char rq[40], rp[40], ack[12], tm[16], lab[40], row[512], text[200];
+	char rq[40], rp[40], ack[12], tm[16], lab[40], row[512], text[200], safe[4 * sizeof row];
 	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-12s %s\n", "Exchange", "Request", "Reply",
 	        "ACK", "Server time", "Reply code and text");
 	for (size_t i = 0; i < s->nex; i++) {
@@ -114,7 +116,7 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 		else
 			snprintf(text, sizeof text, "-");
 		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %-12s %s", lab, rq, rp, ack, tm, text);
-		cut_line(o, row, c->o.width);
+		cut_line(o, fmt_safe(row, safe, sizeof safe), c->o.width);
 	}
 }
 
@@ -151,11 +153,13 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct frame_rec *f = &t->frames[i];
 		struct sbuf role, sum;
+		char r_safe[SAFE_MAX], d_safe[SAFE_MAX];
 		tlw_frame(t, i, c->o.raw_seq, &role, &sum);
 		snprintf(head, sizeof head, "%7u %10.6f %-3s %-4s ", f->no, rel_secs(t->t0, f->ts_ns),
 		         f->dir == DIR_C2S ? "C>S" : f->dir == DIR_S2C ? "S>C" : "---",
 		         tlw_proto(t->fm[i].proto));
-		frame_line(o, head, role.b, sum.b, c->o.color ? class_color[tl_class_of(t, i)] : NULL, c->o.width);
+		frame_line(o, head, fmt_safe(role.b, r_safe, sizeof r_safe), fmt_safe(sum.b, d_safe, sizeof d_safe),
+		           c->o.color ? class_color[tl_class_of(t, i)] : NULL, c->o.width);
 	}
 }
 
@@ -194,6 +198,15 @@ static void text_connection(FILE *o, const struct timeline *t)
 	fprintf(o, "; history %s\n", s->history[0] ? s->history : "-");
 }
 
+static void header_line(FILE *o, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(o, "    %s: ", name);
+	put_safe(o, value);
+	putc('\n', o);
+}
+
 static void text_messages(FILE *o, const struct session *s)
 {
 	for (size_t i = 0; i < s->nex; i++) {
@@ -208,10 +221,10 @@ static void text_messages(FILE *o, const struct session *s)
 			        (unsigned long long)b->stuffed);
 		if (b->gap)
 			fprintf(o, "    %llu bytes not captured\n", (unsigned long long)b->gap);
-		if (b->from) fprintf(o, "    From: %s\n", b->from);
-		if (b->to) fprintf(o, "    To: %s\n", b->to);
-		if (b->subject) fprintf(o, "    Subject: %s\n", b->subject);
-		if (b->msgid) fprintf(o, "    Message-ID: %s\n", b->msgid);
+		header_line(o, "From", b->from);
+		header_line(o, "To", b->to);
+		header_line(o, "Subject", b->subject);
+		header_line(o, "Message-ID", b->msgid);
 	}
 }
 
@@ -244,8 +257,11 @@ void text_end(void *ctx, const struct engine_stats *st)
 	const struct sender_info *si = st->sender;
 	fprintf(o, "\n%zu SMTP session%s in %llu frames (%llu not ARP/ND/TCP)\n", st->nsessions,
 	        st->nsessions == 1 ? "" : "s", (unsigned long long)st->nframes, (unsigned long long)st->nother);
-	if (st->input_error)
-		fprintf(o, "Input error: %s (everything before it is shown above)\n", st->input_error);
+	if (st->input_error) {
+		fputs("Input error: ", o);
+		put_safe(o, st->input_error);
+		fputs(" (everything before it is shown above)\n", o);
+	}
 	if (!si)
 		return;
 	fprintf(o, "Capture: %llu packets received, %llu dropped by the kernel, %llu by the interface",
@@ -253,6 +269,11 @@ void text_end(void *ctx, const struct engine_stats *st)
 	        (unsigned long long)si->ps_ifdrop);
 	fprintf(o, "%s%s\n", si->loopback ? " (on loopback libpcap sees each packet twice)" : "",
 	        si->ps_drop || si->ps_ifdrop ? " -- the timeline may be incomplete" : "");
-	if (si->capture_file)
-		fprintf(o, "Saved: %s (open it with: wireshark %s)\n", si->capture_file, si->capture_file);
+	if (si->capture_file) {
+		fputs("Saved: ", o);
+		put_safe(o, si->capture_file);
+		fputs(" (open it with: wireshark ", o);
+		put_safe(o, si->capture_file);
+		fputs(")\n", o);
+	}
 }

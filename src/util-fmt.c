@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "util-fmt.h"
+#include "util-text.h"
 
 void sb_add(struct sbuf *s, const char *fmt, ...)
 {
@@ -83,4 +84,31 @@ void bytes_h(uint64_t n, char *out, size_t cap)
 	if (n < 10000) snprintf(out, cap, "%llu B", (unsigned long long)n);
 	else if (n < 10000000) snprintf(out, cap, "%.1f kB", (double)n / 1e3);
 	else snprintf(out, cap, "%.1f MB", (double)n / 1e6);
+}
+
+const char *fmt_safe(const char *s, char *buf, size_t cap)
+{
+	size_t n = strlen(s);
+	if (text_is_plain(s, n))
+		return s;
+	text_safe(buf, cap, s, n, NULL);
+	return buf;
+}
+
+void put_safe(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	if (text_is_plain(s, n)) {
+		fwrite_unlocked(s, 1, n, f);
+		return;
+	}
+	char buf[1024];
+	while (n) {
+		size_t used = 0, w = text_safe(buf, sizeof buf, s, n, &used);
+		fwrite_unlocked(buf, 1, w, f);
+		if (!used)
+			break;
+		s += used;
+		n -= used;
+	}
 }
