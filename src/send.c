@@ -330,7 +330,8 @@ int send_mail(struct send_args *a)
 			.neigh_cached = neigh_cached, .fresh_arp = fresh,
 			.ps_recv = cap.ps_recv, .ps_drop = cap.ps_drop, .ps_ifdrop = cap.ps_ifdrop,
 			.capture_file = path, .server_port = atoi(port), .has_result = 1,
-			.exit_code = res.exit_code, .stage = res.stage, .error = res.error,
+			.exit_code = interrupted && !rc ? EX_INTERRUPTED : rc, .stage = res.stage,
+			.error = res.error,
 		};
 		if (a->oo.format == OUT_TEXT && !a->quiet)
 			fputs("\n", stdout);
@@ -349,7 +350,8 @@ int send_mail(struct send_args *a)
 	} else if (a->oo.format == OUT_JSON) {
 		struct sender_info si = { .sent = res.sent, .nsent = res.nsent, .server_arg = a->server,
 		                          .server_port = atoi(port), .has_result = 1,
-		                          .exit_code = res.exit_code, .stage = res.stage, .error = res.error,
+		                          .exit_code = interrupted && !rc ? EX_INTERRUPTED : rc,
+		                          .stage = res.stage, .error = res.error,
 		                          .ifname = have_route ? ri.ifname : NULL, .nexthop = nh[0] ? nh : NULL,
 		                          .via_gateway = ri.via_gateway, .loopback = ri.loopback };
 		run_engine(NULL, &a->eo, &a->oo, &si);
