@@ -3,7 +3,7 @@
  * Frames go in one at a time, in capture order; the engine decodes them,
  * finds the TCP connections that carry SMTP, reassembles each direction,
  * dissects commands, replies and the message body, and ties every command
- * and reply to the frames that carried it.  A session is printed as soon as
+ * and reply to the frames that carried it.  A session is published as soon as
  * it is over, so memory is bounded by the sessions open at once, not by the
  * size of the capture.  Finished sessions, with their timeline, go to the
  * subscribers (struct engine_sink); the engine knows no output. */
