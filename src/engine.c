@@ -352,7 +352,7 @@ static void finalize(struct engine *e, struct flow *f)
 static void emit(struct engine *e, struct flow *f)
 {
 	e->q[f->qpos] = NULL;
-	if (!e->o.session || (uint32_t)e->o.session == f->s.index) {
+	if (e->o.nsinks && (!e->o.session || (uint32_t)e->o.session == f->s.index)) {
 		struct timeline t;
 		tl_build(&t, &f->s, e->t0, e->o.sender);
 		for (size_t i = 0; i < e->o.nsinks; i++)
