@@ -135,6 +135,18 @@ const char *tlw_flags(uint8_t flags);  /* "SYN,ACK" */
 void tlw_handshake(const struct timeline *t, struct sbuf *b);  /* "Handshake: ..." */
 void tlw_noarp(const struct timeline *t, struct sbuf *b);      /* "ARP: none: ...", or nothing */
 void tlw_gateway(const struct timeline *t, struct sbuf *b);    /* " (the gateway IP)", or nothing */
+/* The connection's fact lines, each one line or nothing. */
+void tlw_traffic_c2s(const struct timeline *t, struct sbuf *b);  /* "Client -> server: 9 frames, ..." */
+void tlw_traffic_s2c(const struct timeline *t, struct sbuf *b);
+void tlw_trouble_c2s(const struct timeline *t, struct sbuf *b);  /* retransmissions, gaps, ... if any */
+void tlw_trouble_s2c(const struct timeline *t, struct sbuf *b);
+void tlw_duration(const struct timeline *t, struct sbuf *b);     /* "Duration: ...; closed by ...; history" */
+void tlw_sender_check(const struct timeline *t, struct sbuf *b);
+void tlw_cut_short(const struct timeline *t, struct sbuf *b);
+/* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
+ * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */
+enum { TLW_MESSAGE_LINES = 7 };
+void tlw_message(const struct body_info *m, int k, struct sbuf *b);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

@@ -163,91 +163,53 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 	}
 }
 
-static void text_connection(FILE *o, const struct timeline *t)
+/* One fact line: indent, the words made safe, newline; nothing if empty. */
+static void fact_line(FILE *o, const char *indent, const struct sbuf *b)
 {
-	const struct session *s = t->s;
-	struct sbuf hs;
-	sb_init(&hs);
-	tlw_handshake(t, &hs);
-	fprintf(o, "\n  %s\n", hs.b);
-	char b1[24], b2[24];
-	bytes_h(s->d[0].bytes, b1, sizeof b1);
-	bytes_h(s->d[1].bytes, b2, sizeof b2);
-	fprintf(o, "  Client -> server: %llu frame%s, %s (%llu payload bytes)\n",
-	        (unsigned long long)s->d[0].frames, s->d[0].frames == 1 ? "" : "s", b1,
-	        (unsigned long long)s->d[0].paybytes);
-	fprintf(o, "  Server -> client: %llu frame%s, %s (%llu payload bytes)\n",
-	        (unsigned long long)s->d[1].frames, s->d[1].frames == 1 ? "" : "s", b2,
-	        (unsigned long long)s->d[1].paybytes);
-	for (int d = 0; d < 2; d++) {
-		const struct dirstate *ds = &s->d[d];
-		if (ds->retrans || ds->ooo || ds->gap_bytes || ds->dupacks || ds->zerowin || ds->overmss)
-			fprintf(o, "  %s: %u retransmissions, %u out of order, %llu bytes not captured, "
-			        "%u duplicate ACKs, %u zero windows, %u longer than the MSS\n",
-			        d ? "Server -> client" : "Client -> server", ds->retrans, ds->ooo,
-			        (unsigned long long)ds->gap_bytes, ds->dupacks, ds->zerowin, ds->overmss);
-	}
-	fprintf(o, "  Duration: %.6f s; ", (double)(s->last_ts - s->first_ts) / 1e9);
-	if (s->d[0].rst || s->d[1].rst)
-		fprintf(o, "reset by the %s", s->d[0].rst ? "client" : "server");
-	else if (s->first_closer >= 0)
-		fprintf(o, "closed by the %s first%s", s->first_closer == DIR_C2S ? "client" : "server",
-		        s->closed ? "" : " (close not complete)");
-	else
-		fprintf(o, "not closed in the capture");
-	fprintf(o, "; history %s\n", s->history[0] ? s->history : "-");
-}
-
-static void header_line(FILE *o, const char *name, const char *value)
-{
-	if (!value)
+	if (!b->n)
 		return;
-	fprintf(o, "    %s: ", name);
-	put_safe(o, value);
+	fputs(indent, o);
+	put_safe(o, b->b);
 	putc('\n', o);
 }
 
-static void text_messages(FILE *o, const struct session *s)
+typedef void (*fact_fn)(const struct timeline *t, struct sbuf *b);
+
+static void text_facts(FILE *o, const struct timeline *t)
 {
-	for (size_t i = 0; i < s->nex; i++) {
-		const struct body_info *b = s->ex[i].bi;
-		if (!b)
-			continue;
-		fprintf(o, "  Message: %llu bytes, %llu line%s%s\n", (unsigned long long)b->size,
-		        (unsigned long long)b->lines, b->lines == 1 ? "" : "s",
-		        b->complete ? "" : " (end of data not seen)");
-		if (b->stuffed)
-			fprintf(o, "    %llu line(s) began with '.', sent doubled (dot-stuffing)\n",
-			        (unsigned long long)b->stuffed);
-		if (b->gap)
-			fprintf(o, "    %llu bytes not captured\n", (unsigned long long)b->gap);
-		header_line(o, "From", b->from);
-		header_line(o, "To", b->to);
-		header_line(o, "Subject", b->subject);
-		header_line(o, "Message-ID", b->msgid);
+	static const fact_fn before[] = { tlw_handshake, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
+	                                  tlw_trouble_s2c, tlw_duration };
+	static const fact_fn after[] = { tlw_noarp, tlw_sender_check, tlw_cut_short };
+	struct sbuf b;
+	fputs("\n", o);
+	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+		sb_init(&b);
+		before[k](t, &b);
+		fact_line(o, "  ", &b);
+	}
+	for (size_t i = 0; i < t->s->nex; i++) {
+		const struct body_info *bi = t->s->ex[i].bi;
+		for (int k = 0; bi && k < TLW_MESSAGE_LINES; k++) {
+			sb_init(&b);
+			tlw_message(bi, k, &b);
+			fact_line(o, k ? "    " : "  ", &b);
+		}
+	}
+	for (size_t k = 0; k < sizeof after / sizeof *after; k++) {
+		sb_init(&b);
+		after[k](t, &b);
+		fact_line(o, "  ", &b);
 	}
 }
 
 void text_session(void *ctx, const struct session *s, const struct timeline *t)
 {
 	struct out_ctx *c = ctx;
-	FILE *o = c->o.out;
 	text_head(c, t);
 	text_frames(c, t);
 	if (s->nex)
 		text_table(c, t);
-	text_connection(o, t);
-	text_messages(o, s);
-	struct sbuf arp;
-	sb_init(&arp);
-	tlw_noarp(t, &arp);
-	if (arp.n)
-		fprintf(o, "  %s\n", arp.b);
-	if (t->sender_writes)
-		fprintf(o, "  Sender check: %zu of %zu writes found in the capture at the byte ranges "
-		        "the client wrote them\n", t->sender_matched, t->sender_writes);
-	if (s->cut_short)
-		fprintf(o, "  Note: the capture ends before the session does\n");
+	text_facts(c->o.out, t);
 }
 
 void text_end(void *ctx, const struct engine_stats *st)

@@ -380,3 +380,73 @@ void tlw_frame(const struct timeline *t, size_t i, int raw_seq, struct sbuf *rol
 	tlw_role(t, i, role);
 	tlw_details(t, i, raw_seq, details);
 }
+
+/* ---- the connection's fact lines ---- */
+
+static void traffic(const struct timeline *t, int d, struct sbuf *b)
+{
+	const struct dirstate *ds = &t->s->d[d];
+	char h[24];
+	bytes_h(ds->bytes, h, sizeof h);
+	sb_add(b, "%s: %llu frame%s, %s (%llu payload bytes)", d ? "Server -> client" : "Client -> server",
+	       (unsigned long long)ds->frames, ds->frames == 1 ? "" : "s", h, (unsigned long long)ds->paybytes);
+}
+
+void tlw_traffic_c2s(const struct timeline *t, struct sbuf *b) { traffic(t, DIR_C2S, b); }
+void tlw_traffic_s2c(const struct timeline *t, struct sbuf *b) { traffic(t, DIR_S2C, b); }
+
+static void trouble(const struct timeline *t, int d, struct sbuf *b)
+{
+	const struct dirstate *ds = &t->s->d[d];
+	if (ds->retrans || ds->ooo || ds->gap_bytes || ds->dupacks || ds->zerowin || ds->overmss)
+		sb_add(b, "%s: %u retransmissions, %u out of order, %llu bytes not captured, "
+		       "%u duplicate ACKs, %u zero windows, %u longer than the MSS",
+		       d ? "Server -> client" : "Client -> server", ds->retrans, ds->ooo,
+		       (unsigned long long)ds->gap_bytes, ds->dupacks, ds->zerowin, ds->overmss);
+}
+
+void tlw_trouble_c2s(const struct timeline *t, struct sbuf *b) { trouble(t, DIR_C2S, b); }
+void tlw_trouble_s2c(const struct timeline *t, struct sbuf *b) { trouble(t, DIR_S2C, b); }
+
+void tlw_duration(const struct timeline *t, struct sbuf *b)
+{
+	const struct session *s = t->s;
+	sb_add(b, "Duration: %.6f s; ", (double)(s->last_ts - s->first_ts) / 1e9);
+	if (s->d[0].rst || s->d[1].rst)
+		sb_add(b, "reset by the %s", s->d[0].rst ? "client" : "server");
+	else if (s->first_closer >= 0)
+		sb_add(b, "closed by the %s first%s", s->first_closer == DIR_C2S ? "client" : "server",
+		       s->closed ? "" : " (close not complete)");
+	else
+		sb_str(b, "not closed in the capture");
+	sb_add(b, "; history %s", s->history[0] ? s->history : "-");
+}
+
+void tlw_message(const struct body_info *m, int k, struct sbuf *b)
+{
+	static const char *const hdr[] = { "From", "To", "Subject", "Message-ID" };
+	const char *const val[] = { m->from, m->to, m->subject, m->msgid };
+	if (k == 0)
+		sb_add(b, "Message: %llu bytes, %llu line%s%s", (unsigned long long)m->size,
+		       (unsigned long long)m->lines, m->lines == 1 ? "" : "s",
+		       m->complete ? "" : " (end of data not seen)");
+	else if (k == 1 && m->stuffed)
+		sb_add(b, "%llu line(s) began with '.', sent doubled (dot-stuffing)", (unsigned long long)m->stuffed);
+	else if (k == 2 && m->gap)
+		sb_add(b, "%llu bytes not captured", (unsigned long long)m->gap);
+	else if (k >= 3 && k < TLW_MESSAGE_LINES && val[k - 3])
+		sb_add(b, "%s: %s", hdr[k - 3], val[k - 3]);
+}
+
+void tlw_sender_check(const struct timeline *t, struct sbuf *b)
+{
+	if (t->sender_writes)
+		sb_add(b, "Sender check: %zu of %zu writes found in the capture at the byte ranges "
+		       "the client wrote them", t->sender_matched, t->sender_writes);
+}
+
+void tlw_cut_short(const struct timeline *t, struct sbuf *b)
+{
+	if (t->s->cut_short)
+		sb_str(b, "Note: the capture ends before the session does");
+}
