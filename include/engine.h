@@ -68,7 +68,7 @@ struct engine_opts {
 	int session;               /* --session N: publish only session N (0: all) */
 	int show_secrets;          /* AUTH passwords shown */
 	const struct sender_info *sender;
-	const struct engine_sink *sinks;
+	const struct engine_sink *sinks; /* subscribers, called in this order; must outlive the engine */
 	size_t nsinks;
 };
 
