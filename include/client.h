@@ -9,15 +9,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include "exitcodes.h"
-
-/* What the sender wrote, by stream offset (relative to the first byte after
- * the SYN, i.e. relative sequence number 1 == offset 0). */
-struct sent_rec {
-	uint64_t off, end;       /* [off, end) in the client->server stream */
-	char verb[16];           /* "EHLO", "MAIL", ...; "" for the message body */
-	int is_body;             /* 1: the dot-stuffed message including ".\r\n" */
-	int reply_code;          /* the code the client judged (0: none) */
-};
+#include "sendrec.h"
 
 struct client_timeouts {        /* seconds; RFC 5321 4.5.3.2 defaults */
 	double connect;         /* 30 (not in the RFC; curl's default is 300, swaks 30) */

@@ -3,16 +3,20 @@
  * Frames go in one at a time, in capture order; the engine decodes them,
  * finds the TCP connections that carry SMTP, reassembles each direction,
  * dissects commands, replies and the message body, and ties every command
- * and reply to the frames that carried it.  A session is printed as soon as
+ * and reply to the frames that carried it.  A session is published as soon as
  * it is over, so memory is bounded by the sessions open at once, not by the
- * size of the capture. */
+ * size of the capture.  Finished sessions, with their timeline, go to the
+ * subscribers (struct engine_sink); the engine knows no output. */
 #ifndef SMTPTRACE_ENGINE_H
 #define SMTPTRACE_ENGINE_H
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stddef.h>
-#include "client.h"
+#include "exitcodes.h"
+#include "sendrec.h"
+
+struct session;
+struct timeline;
 
 /* What only the live sender knows; NULL for `analyze`. */
 struct sender_info {
@@ -27,21 +31,45 @@ struct sender_info {
 	int fresh_arp;                 /* --fresh-arp deleted the entry */
 	uint64_t ps_recv, ps_drop, ps_ifdrop;
 	const char *capture_file;      /* where it was saved, NULL if not */
-	const struct client_result *result;
+	/* how the dialogue ended (has_result 0: not known) */
+	int has_result;
+	int exit_code;                 /* EX_*: the process's exit code */
+	enum smtp_stage stage;         /* where it stopped (STAGE_DONE on success) */
+	const char *error;             /* one line, NULL on success */
 };
 
-enum engine_format { FMT_TEXT, FMT_JSON, FMT_SUMMARY };
+/* The run as a whole, for a subscriber's end(). */
+struct engine_stats {
+	size_t nsessions;              /* SMTP sessions found */
+	uint64_t nframes;              /* frames read */
+	uint64_t nother;               /* frames that were not ARP/ND/TCP */
+	const char *input_error;       /* the input ended abnormally, NULL if not */
+	const struct sender_info *sender;
+};
+
+/* What a subscriber needs the engine to keep. */
+enum {
+	ENGINE_NEED_FRAMES = 1 << 0,   /* every frame of a session (timeline per frame) */
+};
+
+/* A subscriber to finished sessions: the outputs (out.h), and whatever
+ * reads the timeline next.  Called in session order; the session and its
+ * timeline are valid only during the call. */
+struct engine_sink {
+	void *ctx;
+	unsigned needs;                /* ENGINE_NEED_* */
+	void (*begin)(void *ctx);
+	void (*session)(void *ctx, const struct session *s, const struct timeline *t);
+	void (*end)(void *ctx, const struct engine_stats *st);
+};
 
 struct engine_opts {
-	enum engine_format format;
 	int port;                  /* --port P: treat TCP port P as SMTP (0: detect) */
-	int session;               /* --session N: print only session N (0: all) */
+	int session;               /* --session N: publish only session N (0: all) */
 	int show_secrets;          /* AUTH passwords shown */
-	int raw_seq;               /* raw instead of relative sequence numbers */
-	int color;                 /* ANSI colour in text output */
-	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
-	FILE *out;
 	const struct sender_info *sender;
+	const struct engine_sink *sinks; /* subscribers, called in this order; must outlive the engine */
+	size_t nsinks;
 };
 
 struct engine;
@@ -52,8 +80,8 @@ void engine_frame(struct engine *e, uint64_t ts_ns, const uint8_t *data,
                   uint32_t caplen, uint32_t wirelen);
 /* The input ended abnormally (cut short): note it in the output. */
 void engine_input_error(struct engine *e, const char *what);
-/* Flush every session still open, print the trailer (JSON: close the
- * document).  Returns the number of SMTP sessions found. */
+/* Flush every session still open, then the subscribers' end().
+ * Returns the number of SMTP sessions found. */
 size_t engine_finish(struct engine *e);
 void engine_free(struct engine *e);
 

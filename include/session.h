@@ -1,6 +1,6 @@
 /* session.h - the engine's model of one SMTP-over-TCP session, shared by
  * engine.c (frames, TCP), reasm.c (reassembly), smtp.c (dissector) and
- * render.c (output).  Not a public API. */
+ * timeline.c and the outputs (read-only).  Not a public API. */
 #ifndef SMTPTRACE_SESSION_H
 #define SMTPTRACE_SESSION_H
 
@@ -65,11 +65,7 @@ struct exchange {
 	char *reply_text;        /* first line's text (capped) */
 	int reply_inconsistent;
 	int pipelined;           /* sent before the previous command's reply */
-	/* frames, filled at render time */
-	uint32_t *req_frames, nreq, capreq;
-	uint32_t *rep_frames, nrep, caprep;
-	uint32_t ack_frame;      /* first frame of the peer whose ACK covers req_end */
-	uint32_t norig_req, norig_rep; /* frames that are not retransmissions */
+	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
 };
 
@@ -181,19 +177,5 @@ void smtp_free(struct session *s);
 /* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1 can't tell yet */
 int smtp_looks_like(int dir, const uint8_t *p, size_t n);
 size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap);
-
-/* render.c */
-struct engine_opts;
-struct sender_info;
-struct render_ctx {
-	const struct engine_opts *o;
-	uint64_t t0;             /* first frame of the file */
-	int first_session_out;
-	int linktype;
-};
-void render_session(struct render_ctx *r, struct session *s);
-void render_begin(struct render_ctx *r);
-void render_end(struct render_ctx *r, size_t nsessions, uint64_t nframes,
-                uint64_t nother, const char *input_error);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "engine.h"
+#include "out.h"
 
 #define SEND_MAX_RCPTS 64
 
@@ -27,6 +28,7 @@ struct send_args {
 	int quiet;
 	const char *user;              /* -Z, --relinquish-privileges */
 	struct engine_opts eo;
+	struct out_opts oo;              /* how the result is written */
 };
 
 enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE };
@@ -47,7 +49,7 @@ __attribute__((format(printf, 2, 3)))
 int st_fail(int code, const char *fmt, ...);
 
 /* Run a saved capture through the engine; returns an exit code. */
-int analyze_file(const char *path, const struct engine_opts *eo);
+int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo);
 
 int send_mail(struct send_args *a);
 

@@ -5,12 +5,55 @@
 #include <stdio.h>
 #include <string.h>
 #include <pcap/pcap.h>
-#include "client.h"
 #include "decode.h"
 #include "engine.h"
+#include "exitcodes.h"
+#include "out.h"
 #include "smtptrace.h"
 
-int analyze_file(const char *path, const struct engine_opts *eo)
+/* Read every frame of pc into a new engine that publishes to the output
+ * oo; returns 0 or EX_CUT. */
+static int run(pcap_t *pc, const char *path, int dlt, const struct engine_opts *eo,
+               const struct out_opts *oo)
+{
+	struct engine_sink sink;
+	out_open(oo, &sink);
+	struct engine_opts o = *eo;
+	o.sinks = &sink;
+	o.nsinks = 1;
+	struct engine *e = engine_new(&o, dlt);
+	if (!e) {
+		out_close(&sink);
+		return EX_INTERNAL;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r, rc = 0;
+	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
+		engine_frame(e, ts, data, h->caplen, h->len);
+	}
+	if (r == PCAP_ERROR) {
+		/* e.g. "truncated dump file; tried to read 1500 captured bytes, only got 12" */
+		char what[PCAP_ERRBUF_SIZE + 64];
+		snprintf(what, sizeof what, "capture cut short: %s", pcap_geterr(pc));
+		engine_input_error(e, what);
+		fprintf(stderr, "smtptrace: %s: %s\n", path, what);
+		rc = EX_CUT;
+	}
+	size_t n = engine_finish(e);
+	engine_free(e);
+	out_close(&sink);
+	if (eo->session && (size_t)eo->session > n) {
+		fprintf(stderr, "smtptrace: --session %d: %s has %zu SMTP session%s\n", eo->session, path, n,
+		        n == 1 ? "" : "s");
+		if (!rc)
+			rc = EX_USAGE_;
+	}
+	return rc;
+}
+
+int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
 	/* Our own FILE with a 1 MiB buffer: one read() per MiB instead of per
@@ -55,31 +98,11 @@ int analyze_file(const char *path, const struct engine_opts *eo)
 	mallopt(M_MMAP_THRESHOLD, 256 << 20);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	static char obuf[1 << 20];
-	setvbuf(eo->out ? eo->out : stdout, obuf, _IOFBF, sizeof obuf);
-	struct engine *e = engine_new(eo, dlt);
-	if (!e) {
-		pcap_close(pc);
-		return EX_INTERNAL;
-	}
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int r, rc = 0;
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
-		engine_frame(e, ts, data, h->caplen, h->len);
-	}
-	if (r == PCAP_ERROR) {
-		/* e.g. "truncated dump file; tried to read 1500 captured bytes, only got 12" */
-		char what[PCAP_ERRBUF_SIZE + 64];
-		snprintf(what, sizeof what, "capture cut short: %s", pcap_geterr(pc));
-		engine_input_error(e, what);
-		fprintf(stderr, "smtptrace: %s: %s\n", path, what);
-		rc = EX_CUT;
-	}
-	engine_finish(e);
-	engine_free(e);
+	FILE *out = oo->out ? oo->out : stdout;
+	setvbuf(out, obuf, _IOFBF, sizeof obuf);
+	int rc = run(pc, path, dlt, eo, oo);
 	pcap_close(pc);
-	if (fflush(eo->out ? eo->out : stdout) != 0) {
+	if (fflush(out) != 0) {
 		fprintf(stderr, "smtptrace: writing the output: %s\n", strerror(errno));
 		return EX_INTERNAL;
 	}

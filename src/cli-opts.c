@@ -162,11 +162,11 @@ static int send_only(int c)
 	       (c >= O_SUBJECT && c <= O_NO_CAPTURE);
 }
 
-static int set_format(struct engine_opts *eo, enum engine_format f)
+static int set_format(struct out_opts *oo, enum out_format f)
 {
-	if (eo->format != FMT_TEXT && eo->format != f)
+	if (oo->format != OUT_TEXT && oo->format != f)
 		return usage_error("--json and --summary exclude each other");
-	eo->format = f;
+	oo->format = f;
 	return -1;
 }
 
@@ -176,8 +176,8 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	long v;
 
 	switch (c) {
-	case O_JSON: return set_format(&a->eo, FMT_JSON);
-	case O_SUMMARY: return set_format(&a->eo, FMT_SUMMARY);
+	case O_JSON: return set_format(&a->oo, OUT_JSON);
+	case O_SUMMARY: return set_format(&a->oo, OUT_SUMMARY);
 	case O_NO_COLOR: *color = 0; return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))
@@ -190,7 +190,7 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 		a->eo.session = (int)v;
 		return -1;
 	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
-	case O_RAW_SEQ: a->eo.raw_seq = 1; return -1;
+	case O_RAW_SEQ: a->oo.raw_seq = 1; return -1;
 	case 'h': fputs(usage_text, stdout); return 0;
 	case 'V': return version();
 	default: return EX_USAGE_;            /* getopt said what */
@@ -290,8 +290,8 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	int c, r, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
 	memset(cl, 0, sizeof *cl);
-	a->eo.format = FMT_TEXT;
-	a->eo.out = stdout;
+	a->oo.format = OUT_TEXT;
+	a->oo.out = stdout;
 	if ((r = command(argc, argv, cl)) >= 0)
 		return r;
 	optind = 2;
@@ -305,7 +305,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 		if (r >= 0)
 			return r;
 	}
-	a->eo.color = color && a->eo.format == FMT_TEXT;
-	a->eo.width = term_width();
+	a->oo.color = color && a->oo.format == OUT_TEXT;
+	a->oo.width = term_width();
 	return check_args(argc, argv, cl);
 }

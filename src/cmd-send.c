@@ -179,8 +179,8 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 	*co = (struct client_opts){
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
-		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
-		.color = a->eo.color, .interrupted = &interrupted,
+		.transcript = a->quiet ? NULL : a->oo.format == OUT_JSON ? stderr : stdout,
+		.color = a->oo.color, .interrupted = &interrupted,
 	};
 	client_default_timeouts(&co->to_s);
 	if (a->timeout > 0)
@@ -208,7 +208,7 @@ static int converse(struct send_run *r)
 
 	client_options(r, &co);
 	/* a live transcript: each line as it happens, also into a pipe */
-	setvbuf(r->a->eo.format == FMT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
+	setvbuf(r->a->oo.format == OUT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
 	started = 1;
 	client_fd = r->fd;
 	int rc = client_run(r->fd, r->ai->ai_addr, r->ai->ai_addrlen, &co, &r->res);
@@ -274,7 +274,9 @@ static void fill_sender(const struct send_run *r, struct sender_info *si)
 		.via_gateway = r->ri.via_gateway, .loopback = r->ri.loopback,
 		.neigh_cached = r->neigh_cached, .fresh_arp = r->fresh_arp,
 		.ps_recv = st.recv, .ps_drop = st.drop, .ps_ifdrop = st.ifdrop,
-		.capture_file = r->saved ? r->path : NULL, .result = &r->res,
+		.capture_file = r->saved ? r->path : NULL, .has_result = 1,
+		.exit_code = r->res.exit_code, .stage = r->res.stage,
+		.error = r->res.error[0] ? r->res.error : NULL,
 		.server_port = atoi(r->in.port),
 	};
 }
@@ -289,6 +291,10 @@ static void run_engine(const struct send_run *r)
 	o.sender = &si;
 	if (!o.port)                   /* we know which port is SMTP */
 		o.port = si.server_port;
+	struct engine_sink sink;
+	out_open(&r->a->oo, &sink);
+	o.sinks = &sink;
+	o.nsinks = 1;
 	struct engine *e = engine_new(&o, r->cap ? capture_linktype(r->cap) : 1);
 	size_t n = r->cap ? capture_nframes(r->cap) : 0;
 	for (size_t i = 0; i < n; i++) {
@@ -297,6 +303,7 @@ static void run_engine(const struct send_run *r)
 	}
 	engine_finish(e);
 	engine_free(e);
+	out_close(&sink);
 }
 
 static void report(struct send_run *r)
@@ -304,11 +311,11 @@ static void report(struct send_run *r)
 	struct capture_stats st = { 0 };
 
 	if (r->cap) {
-		if (r->a->eo.format == FMT_TEXT && !r->a->quiet)
+		if (r->a->oo.format == OUT_TEXT && !r->a->quiet)
 			fputs("\n", stdout);
 		capture_get_stats(r->cap, &st);
 	}
-	if (r->cap || r->a->eo.format == FMT_JSON)
+	if (r->cap || r->a->oo.format == OUT_JSON)
 		run_engine(r);
 	if (st.drop || st.ifdrop)
 		st_fail(0, "warning: %llu packets dropped by the kernel, %llu by the interface: "

@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "session.h"
+#include "timeline.h"
 
 #define ARP_RING     64
 #define CLOSE_GRACE_FRAMES 256          /* frames after the close before a session is final */
@@ -31,7 +32,7 @@ struct flow {
 struct engine {
 	struct engine_opts o;
 	int linktype;
-	struct render_ctx rc;
+	unsigned needs;                 /* what the subscribers need kept: ENGINE_NEED_* */
 	uint32_t no;
 	uint64_t t0;
 	/* flow table */
@@ -198,7 +199,7 @@ static void adopt_arp(struct engine *e, struct session *s)
 	size_t keep = 0;
 	for (size_t i = 0; i < e->ring_n; i++) {
 		if (arp_concerns(&e->ring[i], s)) {
-			if (e->o.format != FMT_SUMMARY)
+			if (e->needs & ENGINE_NEED_FRAMES)
 				frame_push(s, &e->ring[i]);
 		} else
 			e->ring[keep++] = e->ring[i];
@@ -292,8 +293,6 @@ static void session_free(struct session *s)
 		struct exchange *x = &s->ex[i];
 		free(x->line);
 		free(x->reply_text);
-		free(x->req_frames);
-		free(x->rep_frames);
 		if (x->bi) {
 			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
 			free(x->bi->msgid); free(x->bi->date);
@@ -347,14 +346,19 @@ static void finalize(struct engine *e, struct flow *f)
 	s->history[s->hlen] = '\0';
 }
 
-/* Print a finished session and free it.  Sessions are printed as they
- * end, so memory holds only the open ones; `index` still numbers them by
- * their first frame. */
+/* Publish a finished session with its timeline, then free it.  Sessions
+ * are published as they end, so memory holds only the open ones; `index`
+ * still numbers them by their first frame. */
 static void emit(struct engine *e, struct flow *f)
 {
 	e->q[f->qpos] = NULL;
-	if (!e->o.session || (uint32_t)e->o.session == f->s.index)
-		render_session(&e->rc, &f->s);
+	if (e->o.nsinks && (!e->o.session || (uint32_t)e->o.session == f->s.index)) {
+		struct timeline t;
+		tl_build(&t, &f->s, e->t0, e->o.sender);
+		for (size_t i = 0; i < e->o.nsinks; i++)
+			e->o.sinks[i].session(e->o.sinks[i].ctx, &f->s, &t);
+		tl_free(&t);
+	}
 	e->nsessions++;
 	session_free(&f->s);
 	free(f);
@@ -572,7 +576,7 @@ static void arp_frame(struct engine *e, struct frame_rec *fr, const struct pkt *
 	for (size_t i = 0; i < e->qn; i++) {
 		struct session *s = e->q[i] ? &e->q[i]->s : NULL;
 		if (s && !s->done && !s->closed && arp_concerns(fr, s)) {
-			if (e->o.format != FMT_SUMMARY)
+			if (e->needs & ENGINE_NEED_FRAMES)
 				frame_push(s, fr);
 			return;
 		}
@@ -591,7 +595,7 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 	struct frame_rec fr;
 	uint32_t no = ++e->no;
 	if (no == 1)
-		e->t0 = e->rc.t0 = ts;
+		e->t0 = ts;
 
 	decode_frame(e->linktype, data, caplen, wirelen, &p);
 	if ((no & 255) == 0)
@@ -645,7 +649,7 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 
 	int was_closed = s->closed;
 	tcp_frame(f, dir, &p, &fr);
-	if (s->is_smtp >= 0 && e->o.format != FMT_SUMMARY)
+	if (s->is_smtp >= 0 && (e->needs & ENGINE_NEED_FRAMES))
 		frame_push(s, &fr);
 	if (s->closed && !was_closed)
 		closed_push(e, f);
@@ -659,13 +663,13 @@ struct engine *engine_new(const struct engine_opts *o, int linktype)
 	if (!e)
 		return NULL;
 	e->o = *o;
-	if (!e->o.out)
-		e->o.out = stdout;
 	e->linktype = linktype;
 	e->ctail = &e->chead;
-	e->rc.o = &e->o;
-	e->rc.linktype = linktype;
-	render_begin(&e->rc);
+	for (size_t i = 0; i < o->nsinks; i++) {
+		e->needs |= o->sinks[i].needs;
+		if (o->sinks[i].begin)
+			o->sinks[i].begin(o->sinks[i].ctx);
+	}
 	return e;
 }
 
@@ -698,8 +702,13 @@ size_t engine_finish(struct engine *e)
 		if (e->q[i])
 			emit(e, e->q[i]);
 	e->qn = 0;
-	render_end(&e->rc, e->nsessions, e->no, e->nother,
-	           e->input_error[0] ? e->input_error : NULL);
+	struct engine_stats st = {
+		.nsessions = e->nsessions, .nframes = e->no, .nother = e->nother,
+		.input_error = e->input_error[0] ? e->input_error : NULL, .sender = e->o.sender,
+	};
+	for (size_t i = 0; i < e->o.nsinks; i++)
+		if (e->o.sinks[i].end)
+			e->o.sinks[i].end(e->o.sinks[i].ctx, &st);
 	return e->nsessions;
 }
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
+#include "out.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -45,22 +46,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int linktype = linktypes[data[0] % 5];
 	uint8_t fl = data[1];
 
+	struct out_opts oo;
+	memset(&oo, 0, sizeof oo);
+	static const enum out_format fmts[3] = { OUT_TEXT, OUT_JSON, OUT_SUMMARY };
+	oo.format = fmts[(fl & 3) % 3];
+	oo.raw_seq = (fl >> 2) & 1;
+	oo.color = (fl >> 4) & 1;
+	oo.out = devnull;
+	struct engine_sink sink;
+	out_open(&oo, &sink);
 	struct engine_opts o;
 	memset(&o, 0, sizeof o);
-	static const enum engine_format fmts[3] = { FMT_TEXT, FMT_JSON, FMT_SUMMARY };
-	o.format = fmts[(fl & 3) % 3];
-	o.raw_seq = (fl >> 2) & 1;
 	o.show_secrets = (fl >> 3) & 1;
-	o.color = (fl >> 4) & 1;
 	o.port = (fl & 0x20) ? 25 : 0;
 	o.session = (fl & 0x40) ? 1 : 0;
-	o.out = devnull;
 	o.sender = NULL;
+	o.sinks = &sink;
+	o.nsinks = 1;
 	int snapped = (fl & 0x80) != 0;
 
 	struct engine *e = engine_new(&o, linktype);
-	if (!e)
+	if (!e) {
+		out_close(&sink);
 		return 0;
+	}
 	const uint8_t *p = data + 2, *end = data + size;
 	uint64_t ts = 1709283600ull * 1000000000ull;
 	while (end - p >= 2) {
@@ -87,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	engine_finish(e);
 	engine_free(e);
+	out_close(&sink);
 	fflush(devnull);
 	return 0;
 }

@@ -935,5 +935,42 @@ def main():
         fh.write("This is not a capture file.\nHELO nobody\n")
 
 
+
+# ---------------------------------------------------------------- hostile text
+# (H-timeline) Wire bytes that must not drive the terminal nor break JSON:
+# ESC/CSI, OSC 52 (clipboard write), raw C1 0x9b, C1 encoded in UTF-8
+# (c2 9b), RIGHT-TO-LEFT OVERRIDE (e2 80 ae) and invalid UTF-8 (ff fe), in
+# the EHLO argument, the envelope, a reply and a Subject.
+
+HOSTILE = b"\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 \x9b2J \xc2\x9b \xe2\x80\xaeevil \xff\xfe"
+
+
+def cap_hostile_text():
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.handshake()
+    cv.s(b"220 mx.example.net " + HOSTILE + b"\r\n", dt=0.02)
+    cv.c(b"EHLO \x1b]52;c;SGk=\x07x\x9b\r\n")
+    cv.s(b"250-mx.example.net " + HOSTILE + b"\r\n250 8BITMIME\r\n")
+    cv.c(b"MAIL FROM:<a\x1b]52;c;SGk=\x07@example.org>\r\n")
+    cv.s(b"250 2.1.0 Ok " + HOSTILE + b"\r\n")
+    cv.c(b"RCPT TO:<b\xe2\x80\xae@example.net\xc2\x9b>\r\n")
+    cv.s(b"250 2.1.5 Ok\r\n")
+    cv.c(b"DATA\r\n")
+    cv.s(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+    cv.body(b"From: Alice <alice@example.org>\r\nSubject: " + HOSTILE +
+            b"\r\nMessage-ID: <h\x9b@example.org>\r\n\r\nHello.\r\n.\r\n")
+    cv.s(b"550 5.7.1 " + HOSTILE + b"\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+_corpus_before_hostile = corpus
+
+
+def corpus():  # noqa: F811 - the hostile captures join the corpus
+    return _corpus_before_hostile() + [("hostile-text.pcap", cap_hostile_text, "pcap")]
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,74 @@
+/* out-summary.c - one line per session, like Zeek's conn.log; written
+ * without printf because --summary runs over millions of frames. */
+#include "out.h"
+#include "session.h"
+#include "timeline.h"
+#include "util-addr.h"
+#include "util-fmt.h"
+
+/* " from=<a@b>", or " from=-" when there was no such command */
+static void put_path(FILE *o, const char *key, const char *path)
+{
+	fputs_unlocked(key, o);
+	if (!path) {
+		putc_unlocked('-', o);
+		return;
+	}
+	putc_unlocked('<', o);
+	put_safe(o, path);
+	putc_unlocked('>', o);
+}
+
+static void put_codes(FILE *o, const struct session *s)
+{
+	PUT_LIT(o, " codes=");
+	for (int i = 0; i < s->ncodes; i++) {
+		if (i)
+			putc_unlocked(',', o);
+		put_u(o, (uint64_t)s->codes[i]);
+	}
+	if (!s->ncodes)
+		putc_unlocked('-', o);
+}
+
+void summary_session(void *ctx, const struct session *s, const struct timeline *t)
+{
+	struct out_ctx *c = ctx;
+	FILE *o = c->o.out;
+	char cl[ADDR_EP_MAX], sv[ADDR_EP_MAX];
+	addr_ep(s->family, s->cip, s->cport, cl, sizeof cl);
+	addr_ep(s->family, s->sip, s->sport, sv, sizeof sv);
+	put_u(o, s->index);
+	putc_unlocked(' ', o);
+	put_reltime(o, t->t0, s->first_ts, 6);
+	putc_unlocked(' ', o);
+	fputs_unlocked(cl, o);
+	putc_unlocked(' ', o);
+	fputs_unlocked(sv, o);
+	PUT_LIT(o, " helo=");
+	put_safe(o, s->helo[0] ? s->helo : "-");
+	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
+	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
+	put_codes(o, s);
+	PUT_LIT(o, " c2s=");
+	put_u(o, s->d[0].paybytes);
+	PUT_LIT(o, " s2c=");
+	put_u(o, s->d[1].paybytes);
+	PUT_LIT(o, " dur=");
+	put_secs_n(o, s->last_ts - s->first_ts, 0, 6);
+	PUT_LIT(o, " hist=");
+	fputs_unlocked(s->history[0] ? s->history : "-", o);
+	if (s->tls_implicit || s->starttls)
+		PUT_LIT(o, " tls");
+	putc_unlocked('\n', o);
+}
+
+void summary_end(void *ctx, const struct engine_stats *st)
+{
+	struct out_ctx *c = ctx;
+	if (st->input_error) {
+		fputs("# input error: ", c->o.out);
+		put_safe(c->o.out, st->input_error);
+		putc('\n', c->o.out);
+	}
+}
