@@ -31,7 +31,9 @@
  *        application keys before BAD_MAC is returned.
  *      A record that fails authentication does not advance the sequence
  *      number (so a foreign record, e.g. 0-RTT data, does not desynchronise
- *      the ones after it).
+ *      the ones after it); the records after one that failed are also
+ *      tried at the next few sequence numbers, so a damaged record of the
+ *      stream does not make all later ones fail either.
  * Pure: no I/O, no global state.  Not thread-safe per object. */
 #ifndef SMTPTRACE_TLS_DECRYPT_H
 #define SMTPTRACE_TLS_DECRYPT_H
@@ -78,8 +80,9 @@ enum tls_dec_status tls_dec_server_hello(struct tls_dec *d, uint16_t version,
  * header's length field).  On entry *outn is the size of out (n bytes
  * always suffice); on TLS_DEC_OK it is the plaintext's length and
  * *inner_type its content type (the outer type for TLS 1.2, the inner one
- * for TLS 1.3).  On other statuses out, *outn and *inner_type are left
- * alone, except that TLS_DEC_PLAINTEXT sets *inner_type = content_type. */
+ * for TLS 1.3).  On other statuses out holds junk and *outn and
+ * *inner_type are left alone, except that TLS_DEC_PLAINTEXT sets
+ * *inner_type = content_type. */
 enum tls_dec_status tls_dec_record(struct tls_dec *d, int dir, uint8_t content_type,
                                    uint16_t record_version, const uint8_t *frag,
                                    size_t n, uint8_t *out, size_t *outn,

@@ -57,6 +57,7 @@ static const struct tls_suite suites[] = {
 struct tls_dir {
 	struct tls_cipher c;
 	uint64_t seq;
+	unsigned failed;        /* records that failed since the last good one */
 	int phase;              /* 1.2: 0 plaintext, 1 after CCS; 1.3: 1 handshake, 2 application */
 	uint8_t secret[TLS_SECRET_MAX];   /* TLS 1.3: the current traffic secret */
 	size_t secretlen;
@@ -162,6 +163,7 @@ static int tls13_install(struct tls_dec *d, struct tls_dir *ds, const uint8_t *s
 	memmove(ds->secret, secret, len);
 	ds->secretlen = len;
 	ds->seq = 0;
+	ds->failed = 0;
 	ds->phase = phase;
 	ds->hdrn = 0;
 	ds->remain = 0;
@@ -235,11 +237,33 @@ enum tls_dec_status tls_dec_server_hello(struct tls_dec *d, uint16_t version,
 	return d->ready;
 }
 
+/* Open a record at the direction's sequence number; after records that
+ * failed, also at the numbers they would have used had they been damaged
+ * records of this stream (up to 4), so that one bad record does not make
+ * every later one fail. */
+static enum tls_dec_status open_seq(struct tls_dir *ds, uint8_t type, uint16_t version,
+                                    const uint8_t *frag, size_t n, uint8_t *out, size_t *outn)
+{
+	enum tls_dec_status st = tls_cipher_open(&ds->c, ds->seq, type, version, frag, n, out, outn);
+	for (unsigned j = 1; st == TLS_DEC_BAD_MAC && j <= ds->failed && j <= 4; j++)
+		if (tls_cipher_open(&ds->c, ds->seq + j, type, version, frag, n, out, outn) ==
+		    TLS_DEC_OK) {
+			ds->seq += j;
+			st = TLS_DEC_OK;
+		}
+	if (st == TLS_DEC_OK)
+		ds->failed = 0;
+	else if (st == TLS_DEC_BAD_MAC && ds->failed < 0xffff)
+		ds->failed++;
+	return st;
+}
+
 /* TLS 1.2: a ChangeCipherSpec turns on the pending keys of its direction. */
 static void tls12_ccs(struct tls_dec *d, struct tls_dir *ds)
 {
 	ds->phase = 1;
 	ds->seq = 0;
+	ds->failed = 0;
 	tls_cipher_clear(&ds->c);
 	if (d->ready != TLS_DEC_OK)
 		return;
@@ -264,7 +288,7 @@ static enum tls_dec_status tls12_record(struct tls_dec *d, struct tls_dir *ds, u
 	}
 	if (d->ready != TLS_DEC_OK)
 		return d->ready;
-	enum tls_dec_status st = tls_cipher_open(&ds->c, ds->seq, type, version, frag, n, out, outn);
+	enum tls_dec_status st = open_seq(ds, type, version, frag, n, out, outn);
 	if (st != TLS_DEC_OK)
 		return st;
 	ds->seq++;
@@ -331,7 +355,7 @@ static enum tls_dec_status tls13_open(struct tls_dec *d, int dirn, uint8_t type,
 {
 	static const enum tls_secret_kind ap[2] = { TLS_SK_C_AP0, TLS_SK_S_AP0 };
 	struct tls_dir *ds = &d->dir[dirn];
-	enum tls_dec_status st = tls_cipher_open(&ds->c, ds->seq, type, version, frag, n, out, outn);
+	enum tls_dec_status st = open_seq(ds, type, version, frag, n, out, outn);
 	if (st == TLS_DEC_OK || st == TLS_DEC_MALFORMED || ds->phase != 1)
 		return st;
 	const struct tls_secret *s = find(d, ap[dirn]);
