@@ -58,8 +58,9 @@ struct tls_keys;
 struct tls_keys *tls_keys_new(void);
 void tls_keys_free(struct tls_keys *k);
 
-/* Parse key log text (need not end in a newline; NUL bytes are treated as
- * bad characters).  Returns the number of secrets accepted from this text. */
+/* Parse key log text (need not end in a newline; NUL bytes at the very end,
+ * a Decryption Secrets Block's padding, are dropped, other NUL bytes make
+ * their line bad).  Returns the number of secrets accepted from this text. */
 size_t tls_keys_add_text(struct tls_keys *k, const char *text, size_t n);
 
 /* Read a key log file.  Returns the number of secrets accepted, or -1 with a

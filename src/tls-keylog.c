@@ -190,6 +190,8 @@ static int add_line(struct tls_keys *k, const char *s, size_t n)
 size_t tls_keys_add_text(struct tls_keys *k, const char *text, size_t n)
 {
 	size_t added = 0;
+	while (n > 0 && text[n - 1] == '\0')   /* a DSB's padding to 32 bits */
+		n--;
 	while (n > 0) {
 		const char *nl = memchr(text, '\n', n);
 		size_t len = nl ? (size_t)(nl - text) : n;
