@@ -185,7 +185,8 @@ static enum tls_dec_status tls13_server_hello(struct tls_dec *d)
 		d->dir[i].phase = 1;
 		if (s && tls13_install(d, &d->dir[i], s->v, s->len, 1) == 0)
 			any = 1;
-		if (find(d, ap[i]))
+		s = find(d, ap[i]);
+		if (s && s->len == hash_len(d->suite))
 			any = 1;
 	}
 	return any ? TLS_DEC_OK : TLS_DEC_NO_KEYS;
