@@ -204,30 +204,62 @@ size_t tls_keys_add_text(struct tls_keys *k, const char *text, size_t n)
 	return added;
 }
 
+/* A line reader over fread() blocks: a line is kept while it fits in
+ * TLS_KEYS_MAX_LINE + 1 bytes; a longer one is counted bad and skipped to its
+ * end, so no line, however long, grows memory. */
+struct line_reader {
+	char line[TLS_KEYS_MAX_LINE + 2];
+	size_t n;
+	int overlong;
+};
+
+static long feed_block(struct tls_keys *k, struct line_reader *lr, const char *b, size_t n)
+{
+	long added = 0;
+	while (n > 0) {
+		const char *nl = memchr(b, '\n', n);
+		size_t len = nl ? (size_t)(nl - b) : n;
+		if (!lr->overlong && len <= sizeof lr->line - lr->n) {
+			memcpy(lr->line + lr->n, b, len);
+			lr->n += len;
+		} else if (!lr->overlong) {
+			lr->overlong = 1;
+			k->st.bad++;
+		}
+		if (!nl)
+			break;
+		if (!lr->overlong)
+			added += add_line(k, lr->line, lr->n);
+		lr->n = 0;
+		lr->overlong = 0;
+		n -= len + 1;
+		b = nl + 1;
+	}
+	return added;
+}
+
 long tls_keys_load_file(struct tls_keys *k, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	char buf[TLS_KEYS_MAX_LINE + 2];
+	static const size_t blocksize = 16384;
+	char *block = xmalloc(blocksize);
+	struct line_reader *lr = xcalloc(1, sizeof *lr);
 	long added = 0;
-	int skipping = 0;       /* inside a line longer than the buffer */
-	while (fgets(buf, sizeof buf, f)) {
-		size_t n = strlen(buf);   /* a NUL byte in the file shortens the line */
-		int whole = n > 0 && buf[n - 1] == '\n';
-		if (skipping || (!whole && !feof(f))) {
-			if (!skipping)
-				k->st.bad++;
-			skipping = !whole;
-			continue;
-		}
-		added += add_line(k, buf, whole ? n - 1 : n);
-	}
+	size_t got;
+	while ((got = fread(block, 1, blocksize, f)) > 0)
+		added += feed_block(k, lr, block, got);
+	if (!lr->overlong && lr->n > 0)                 /* a last line without '\n' */
+		added += add_line(k, lr->line, lr->n);
 	int rerr = ferror(f);
 	fclose(f);
-	OPENSSL_cleanse(buf, sizeof buf);
+	OPENSSL_cleanse(block, blocksize);
+	OPENSSL_cleanse(lr, sizeof *lr);
+	free(block);
+	free(lr);
 	if (rerr) {
 		snprintf(err, errlen, "%s: read error", path);
 		return -1;

@@ -140,13 +140,16 @@ static void test_file(void)
 	fprintf(f, "# header\nCLIENT_RANDOM %s %s\n", CR1, S48);
 	for (int i = 0; i < 3 * TLS_KEYS_MAX_LINE; i++)   /* one over-long line */
 		fputc('A', f);
+	fprintf(f, "\nCLIENT_RANDOM %s%c %s\n", CR2, 0, S48);      /* a NUL byte: bad */
+	for (int i = 0; i < 40000; i++)                  /* longer than a read block */
+		fputc('B', f);
 	fprintf(f, "\nCLIENT_TRAFFIC_SECRET_0 %s %s", CR2, S32);  /* no newline at EOF */
 	fclose(f);
 	struct tls_keys *k = tls_keys_new();
 	char err[256] = "";
 	CHECK(tls_keys_load_file(k, path, err, sizeof err) == 2);
 	struct tls_keys_stats st = tls_keys_stats(k);
-	CHECK(st.bad == 1 && st.ignored == 1 && st.sessions == 2);
+	CHECK(st.bad == 3 && st.ignored == 1 && st.sessions == 2);
 	unlink(path);
 	CHECK(tls_keys_load_file(k, path, err, sizeof err) == -1);
 	CHECK(strstr(err, path) != NULL);
