@@ -34,6 +34,9 @@
  *      the ones after it); the records after one that failed are also
  *      tried at the next few sequence numbers, so a damaged record of the
  *      stream does not make all later ones fail either.
+ *   TLS 1.3 0-RTT early data is not decrypted (the early secrets are not
+ *   used): such records are TLS_DEC_NO_KEYS before the ServerHello was
+ *   given, TLS_DEC_BAD_MAC after it.
  * Pure: no I/O, no global state.  Not thread-safe per object. */
 #ifndef SMTPTRACE_TLS_DECRYPT_H
 #define SMTPTRACE_TLS_DECRYPT_H

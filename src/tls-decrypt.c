@@ -415,8 +415,8 @@ enum tls_dec_status tls_dec_record(struct tls_dec *d, int dir, uint8_t content_t
 	enum tls_dec_status st;
 	uint8_t inner = content_type;
 	dir = dir ? 1 : 0;
-	if (!d->seen_sh)        /* nothing is protected before the ServerHello */
-		st = TLS_DEC_PLAINTEXT;
+	if (!d->seen_sh)        /* before the ServerHello only TLS 1.3 0-RTT data is protected */
+		st = content_type == CT_APPDATA ? TLS_DEC_NO_KEYS : TLS_DEC_PLAINTEXT;
 	else if (*outn < n)
 		st = TLS_DEC_NOSPACE;
 	else if (n > TLS_DEC_MAX_RECORD)

@@ -42,7 +42,7 @@ static void test_tls12(void)
 	memset(sr, 2, 32);
 	memset(buf, 0x5a, sizeof buf);
 	CHECK(rec(d, 0, 22, 100, sizeof out) == TLS_DEC_PLAINTEXT);    /* before any hello */
-	CHECK(rec(d, 0, 23, 100, sizeof out) == TLS_DEC_PLAINTEXT);
+	CHECK(rec(d, 0, 23, 100, sizeof out) == TLS_DEC_NO_KEYS);      /* 0-RTT data */
 	tls_dec_client_hello(d, cr);
 	CHECK(tls_dec_server_hello(d, 0x0303, 0xc02f, sr, 0) == TLS_DEC_OK);
 	CHECK(rec(d, 1, 22, 100, sizeof out) == TLS_DEC_PLAINTEXT);    /* before CCS */
@@ -54,7 +54,7 @@ static void test_tls12(void)
 	CHECK(rec(d, 1, 23, 100, 99) == TLS_DEC_NOSPACE);
 	CHECK(rec(d, 0, 23, 100, sizeof out) == TLS_DEC_PLAINTEXT);    /* client: no CCS yet */
 	struct tls_dec_counts c = tls_dec_counts(d);
-	CHECK(c.bad_mac == 1 && c.malformed == 2 && c.ok == 0);
+	CHECK(c.bad_mac == 1 && c.malformed == 2 && c.ok == 0 && c.no_keys == 1);
 	tls_dec_free(d);
 
 	/* TLS 1.1: not decrypted; CCS still followed */
@@ -106,7 +106,8 @@ static void test_tls13(void)
 	tls_dec_client_hello(d, cr);
 	/* a HelloRetryRequest changes nothing */
 	CHECK(tls_dec_server_hello(d, 0x0304, 0x1302, hrr, 0) == TLS_DEC_NO_KEYS);
-	CHECK(rec(d, 1, 23, 40, sizeof out) == TLS_DEC_PLAINTEXT);
+	CHECK(rec(d, 1, 22, 40, sizeof out) == TLS_DEC_PLAINTEXT);
+	CHECK(rec(d, 0, 23, 40, sizeof out) == TLS_DEC_NO_KEYS);
 	CHECK(tls_dec_server_hello(d, 0x0304, 0x1302, sr, 0) == TLS_DEC_OK);
 	CHECK(rec(d, 1, 20, 1, sizeof out) == TLS_DEC_PLAINTEXT);      /* compatibility CCS */
 	CHECK(rec(d, 1, 23, 16, sizeof out) == TLS_DEC_MALFORMED);     /* no room for a type */
