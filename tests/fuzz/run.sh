@@ -2,9 +2,12 @@
 # tests/fuzz/run.sh [SECONDS] - build the engine fuzzer with clang's
 # libFuzzer + ASan + UBSan, seed a corpus from the project's captures and run
 # it for SECONDS (default: $FUZZ_SECONDS, else 60).  See docs/fuzzing.md.
+# FUZZ_TARGET=tls fuzzes the TLS key log parser and record decryption
+# instead (tests/fuzz/fuzz_tls.c, seeded from tests/golden/caps/tls).
 #
 # Environment: FUZZ_SECONDS, FUZZ_JOBS (parallel fuzzing processes, default
-# 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags).
+# 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags), FUZZ_TARGET
+# (engine, the default, or tls).
 # Exit status: 0 no crash, 1 a crash/leak/timeout was found (saved under
 # build-fuzz/crashes/), 2 the fuzzer could not be built or run.
 set -u
@@ -32,18 +35,65 @@ mkdir -p "$B/corpus" "$B/seeds" "$B/crashes" || exit 2
 # --- build -----------------------------------------------------------------
 PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
 PCAP_LIBS=$($PKG_CONFIG --libs libpcap 2>/dev/null || echo -lpcap)
+SSL_LIBS=$($PKG_CONFIG --libs libssl libcrypto 2>/dev/null || echo '-lssl -lcrypto')
+FUZZ_CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude"
 SRCS=
 for f in src/*.c; do
 	[ "$f" = src/main.c ] || SRCS="$SRCS $f"
 done
 VERSION=$(sed -n 's/^VERSION *:*= *//p' Makefile 2>/dev/null | head -n 1)
+
+# run_fuzzer BINARY CORPUS DICT|- [SEED-DIR...]: run for SECONDS_, report
+# and exit with this script's status.
+run_fuzzer() {
+	bin=$1 corpus=$2 dict=$3
+	shift 3
+	before=$(ls "$B/crashes" | wc -l)
+	echo "fuzz: running $bin for $SECONDS_ s ($JOBS process(es)); crashes go to $B/crashes/"
+	FORK=
+	[ "$JOBS" -gt 1 ] 2>/dev/null && FORK="-fork=$JOBS"
+	DICT=
+	[ "$dict" = - ] || DICT="-dict=$dict"
+	# shellcheck disable=SC2086
+	"$bin" $FORK -max_total_time="$SECONDS_" -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 $DICT -artifact_prefix="$B/crashes/" \
+		-print_final_stats=1 ${FUZZ_ARGS:-} "$corpus" "$@" > "$B/fuzz.log" 2>&1
+	rc=$?
+	after=$(ls "$B/crashes" | wc -l)
+	grep '^stat::' "$B/fuzz.log"
+	if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
+		# the sanitizer's or libFuzzer's report, without the shadow-byte legend
+		grep -m 1 -A 12 -e 'ERROR: ' -e 'runtime error' -e '^SUMMARY' "$B/fuzz.log" >&2 ||
+			tail -n 25 "$B/fuzz.log" >&2
+		echo "fuzz: FAILED (libFuzzer exit $rc); new files in $B/crashes/:" >&2
+		ls -t "$B/crashes" | head -n $((after - before > 0 ? after - before : 1)) >&2
+		echo "fuzz: reproduce with: $bin $B/crashes/FILE; full log in $B/fuzz.log" >&2
+		exit 1
+	fi
+	echo "fuzz: no crash in $SECONDS_ s; corpus now $(ls "$corpus" | wc -l | tr -d ' ') inputs (log: $B/fuzz.log)"
+	exit 0
+}
+
+if [ "${FUZZ_TARGET:-engine}" = tls ]; then
+	echo "fuzz: building $B/fuzz_tls with $CLANG"
+	# shellcheck disable=SC2086
+	"$CLANG" $FUZZ_CFLAGS -o "$B/fuzz_tls" tests/fuzz/fuzz_tls.c src/tls-*.c \
+		src/util-mem.c $SSL_LIBS || { echo "fuzz: build failed" >&2; exit 2; }
+	mkdir -p "$B/tls-corpus" "$B/tls-seeds" || exit 2
+	rm -f "$B/tls-seeds"/*
+	for f in tests/golden/caps/tls/*.pcap; do
+		n=$(basename "$f" .pcap)
+		python3 tests/fuzz/tls2seed.py "$f" "${f%.pcap}.keys" "$B/tls-seeds/$n" || exit 2
+	done
+	echo "fuzz: $(ls "$B/tls-seeds" | wc -l | tr -d ' ') seed files, $(ls "$B/tls-corpus" | wc -l | tr -d ' ') in the kept corpus"
+	run_fuzzer "$B/fuzz_tls" "$B/tls-corpus" - "$B/tls-seeds"
+fi
 echo "fuzz: building $B/fuzz_engine with $CLANG"
 # shellcheck disable=SC2086
-if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Iinclude $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
-	-o "$B/fuzz_engine" tests/fuzz/fuzz_engine.c $SRCS $PCAP_LIBS -lpthread; then
+if ! "$CLANG" $FUZZ_CFLAGS $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
+	-o "$B/fuzz_engine" tests/fuzz/fuzz_engine.c $SRCS $PCAP_LIBS $SSL_LIBS -lpthread; then
 	echo "fuzz: build failed" >&2
 	exit 2
 fi
@@ -110,25 +160,4 @@ cat > "$B/smtp.dict" <<'EOF'
 EOF
 
 # --- fuzz ------------------------------------------------------------------
-before=$(ls "$B/crashes" | wc -l)
-echo "fuzz: running for $SECONDS_ s ($JOBS process(es)); crashes go to $B/crashes/"
-FORK=
-[ "$JOBS" -gt 1 ] 2>/dev/null && FORK="-fork=$JOBS"
-# shellcheck disable=SC2086
-"$B/fuzz_engine" $FORK -max_total_time="$SECONDS_" -max_len=65536 -timeout=10 \
-	-rss_limit_mb=2048 -dict="$B/smtp.dict" -artifact_prefix="$B/crashes/" \
-	-print_final_stats=1 ${FUZZ_ARGS:-} "$B/corpus" "$B/seeds" > "$B/fuzz.log" 2>&1
-rc=$?
-after=$(ls "$B/crashes" | wc -l)
-grep '^stat::' "$B/fuzz.log"
-if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
-	# the sanitizer's or libFuzzer's report, without the shadow-byte legend
-	grep -m 1 -A 12 -e 'ERROR: ' -e 'runtime error' -e '^SUMMARY' "$B/fuzz.log" >&2 ||
-		tail -n 25 "$B/fuzz.log" >&2
-	echo "fuzz: FAILED (libFuzzer exit $rc); new files in $B/crashes/:" >&2
-	ls -t "$B/crashes" | head -n $((after - before > 0 ? after - before : 1)) >&2
-	echo "fuzz: reproduce with: $B/fuzz_engine $B/crashes/FILE; full log in $B/fuzz.log" >&2
-	exit 1
-fi
-echo "fuzz: no crash in $SECONDS_ s; corpus now $(ls "$B/corpus" | wc -l | tr -d ' ') inputs (log: $B/fuzz.log)"
-exit 0
+run_fuzzer "$B/fuzz_engine" "$B/corpus" "$B/smtp.dict" "$B/seeds"
