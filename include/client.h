@@ -1,6 +1,7 @@
-/* client.h - our SMTP client: a state machine over a connected-or-not TCP
- * socket (curl's smtp_state style: enum + names table, one setter that
- * traces transitions, one function per command sent and per reply judged). */
+/* client.h - our SMTP client: a state machine over a transport (transport.h;
+ * a plain socket today) in curl's smtp_state style: one state table, one
+ * setter that traces transitions, one function per command sent and per
+ * reply judged; a strict reply reader (client-reply.h). */
 #ifndef SMTPTRACE_CLIENT_H
 #define SMTPTRACE_CLIENT_H
 
@@ -9,6 +10,9 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include "exitcodes.h"
+#include "smtp_line.h"
+
+struct transport;
 
 /* What the sender wrote, by stream offset (relative to the first byte after
  * the SYN, i.e. relative sequence number 1 == offset 0). */
@@ -56,6 +60,8 @@ struct client_result {
 	size_t nsent;
 	uint64_t bytes_out, bytes_in;
 	double t_connected, t_quit;    /* CLOCK_REALTIME seconds: connect done, QUIT sent */
+	int got_ehlo;                  /* the server answered EHLO with 2xx: caps is valid */
+	struct smtp_caps caps;         /* the extensions that EHLO reply announced */
 };
 
 /* Connect `fd` (already created and bound) to `sa` within the connect
@@ -66,5 +72,16 @@ struct client_result {
 int client_run(int fd, const struct sockaddr *sa, socklen_t salen,
                const struct client_opts *o, struct client_result *res);
 void client_result_free(struct client_result *res);
+
+/* The same dialogue over a transport that is already connected (tests, the
+ * fuzzer's in-memory server).  The transport is closed when this returns. */
+int client_run_on(struct transport *t, const struct client_opts *o,
+                  struct client_result *res);
+
+/* RFC 5321 4.5.3.1 limits and line breaks, checked before connecting:
+ * local-part 64 octets, domain 255, path 256 (with the angle brackets),
+ * command line 512 (with CRLF); --from, each --to and --helo.  Returns 0, or
+ * EX_USAGE_ with a one-line reason in err ("--to: ..."). */
+int client_check_args(const struct client_opts *o, char *err, size_t errlen);
 
 #endif

@@ -28,6 +28,7 @@ enum {
 	EX_RCPT = 13,           /* a recipient rejected (mail still sent to the accepted ones) */
 	EX_DATA = 14,           /* DATA rejected */
 	EX_MESSAGE = 15,        /* message rejected after end of data */
+	EX_PROTOCOL = 16,       /* the server broke the protocol: data not asked for, reply too long */
 	EX_INTERNAL = 70,       /* out of memory and the like */
 	EX_INTERRUPTED = 130,   /* Ctrl-C / SIGTERM: what was captured is still saved and shown */
 };
