@@ -2,9 +2,12 @@
 # tests/fuzz/run.sh [SECONDS] - build the engine fuzzer with clang's
 # libFuzzer + ASan + UBSan, seed a corpus from the project's captures and run
 # it for SECONDS (default: $FUZZ_SECONDS, else 60).  See docs/fuzzing.md.
+# FUZZ_TARGET=reply fuzzes the client's reply reader instead
+# (tests/fuzz/fuzz_reply.c: the whole client against a hostile server).
 #
 # Environment: FUZZ_SECONDS, FUZZ_JOBS (parallel fuzzing processes, default
-# 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags).
+# 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags), FUZZ_TARGET
+# (engine or reply, default engine).
 # Exit status: 0 no crash, 1 a crash/leak/timeout was found (saved under
 # build-fuzz/crashes/), 2 the fuzzer could not be built or run.
 set -u
@@ -15,6 +18,11 @@ JOBS=${FUZZ_JOBS:-1}
 CLANG=${CLANG:-clang}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 B=build-fuzz
+TARGET=${FUZZ_TARGET:-engine}
+case $TARGET in
+engine|reply) ;;
+*) echo "fuzz: FUZZ_TARGET must be engine or reply, not '$TARGET'" >&2; exit 2 ;;
+esac
 
 case $SECONDS_ in
 ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, not '$SECONDS_'" >&2; exit 2 ;;
@@ -27,7 +35,9 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "fuzz: python3 not found (needed to convert the seed captures)" >&2
 	exit 2
 fi
-mkdir -p "$B/corpus" "$B/seeds" "$B/crashes" || exit 2
+CORPUS=$B/corpus LOG=$B/fuzz.log
+[ "$TARGET" = reply ] && CORPUS=$B/corpus-reply LOG=$B/fuzz-reply.log
+mkdir -p "$CORPUS" "$B/seeds" "$B/crashes" || exit 2
 
 # --- build -----------------------------------------------------------------
 PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
@@ -37,13 +47,13 @@ for f in src/*.c; do
 	[ "$f" = src/main.c ] || SRCS="$SRCS $f"
 done
 VERSION=$(sed -n 's/^VERSION *:*= *//p' Makefile 2>/dev/null | head -n 1)
-echo "fuzz: building $B/fuzz_engine with $CLANG"
+echo "fuzz: building $B/fuzz_$TARGET with $CLANG"
 # shellcheck disable=SC2086
 if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Iinclude $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
-	-o "$B/fuzz_engine" tests/fuzz/fuzz_engine.c $SRCS $PCAP_LIBS -lpthread; then
+	-o "$B/fuzz_$TARGET" "tests/fuzz/fuzz_$TARGET.c" $SRCS $PCAP_LIBS -lpthread; then
 	echo "fuzz: build failed" >&2
 	exit 2
 fi
@@ -64,19 +74,48 @@ seed_from() { # CAPTURE NAME
 			"$1" "$B/seeds/$2.$l" 2>/dev/null && n=$((n + 1))
 	done
 }
+# the reply fuzzer: whole dialogues as the server's reads (fuzz_reply.c)
+reply_seeds() {
+	python3 - "$B/seeds" <<'PY'
+import os, sys
+d = sys.argv[1]
+def seed(name, flags, reads):
+    b = bytes([flags])
+    for r in reads:
+        while len(r) > 255:
+            b += bytes([255]) + r[:255]
+            r = r[255:]
+        b += bytes([len(r)]) + r
+    open(os.path.join(d, name), "wb").write(b)
+ok = [b"220 mx ESMTP\r\n", b"250-mx\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n",
+      b"250 2.1.0 ok\r\n", b"250 2.1.5 ok\r\n", b"354 go\r\n", b"250 2.0.0 queued\r\n", b"221 bye\r\n"]
+seed("ok", 0, ok)
+seed("ok-split", 0, [c for r in ok for c in (r[:2], b"", r[2:])])
+seed("two-rcpt", 1, ok[:3] + [b"550 5.1.1 no\r\n", b"250-looks ok\r\n550 no\r\n"] + ok[4:])
+seed("early", 0, [b"".join(ok)])
+seed("helo", 0, [ok[0], b"502 no\r\n", b"250 hi\r\n"] + ok[2:])
+seed("flood", 0, [ok[0]] + [b"250-x\r\n" * 40] * 30)
+seed("esc", 0, [b"220 \x1b]52;c;x\x07 \x9b \xc2\x9b \xe2\x80\xae\r\n", b"421 \x1b[2J\r\n"])
+seed("reader", 4, ok)
+PY
+}
+if [ "$TARGET" = reply ]; then
+	reply_seeds && n=$(ls "$B/seeds" | wc -l)
+fi
+[ "$TARGET" = reply ] ||
 for f in tests/golden/*.pcap* tests/golden/*/*.pcap* ../shared/captures/*.pcap; do
 	[ -f "$f" ] || continue
 	seed_from "$f" "$(basename "$(dirname "$f")")-$(basename "$f" | tr -c 'A-Za-z0-9._\n-' _)"
 done
 # synthetic sessions from the benchmark generator: IPv6, pipelining,
 # retransmissions, dot-stuffing, ports 587/2525
-if cc -std=c11 -D_GNU_SOURCE -O2 -o "$B/gencap" bench/gencap.c 2>/dev/null; then
+if [ "$TARGET" = engine ] && cc -std=c11 -D_GNU_SOURCE -O2 -o "$B/gencap" bench/gencap.c 2>/dev/null; then
 	for s in 11 12 13; do
 		"$B/gencap" -o "$B/gen$s.pcap" -p 400 -c 2 -s "$s" 2>/dev/null &&
 			seed_from "$B/gen$s.pcap" "gencap$s"
 	done
 fi
-echo "fuzz: $(ls "$B/seeds" | wc -l | tr -d ' ') seed files, $(ls "$B/corpus" | wc -l | tr -d ' ') in the kept corpus"
+echo "fuzz: $(ls "$B/seeds" | wc -l | tr -d ' ') seed files, $(ls "$CORPUS" | wc -l | tr -d ' ') in the kept corpus"
 
 # a dictionary of SMTP and protocol tokens
 cat > "$B/smtp.dict" <<'EOF'
@@ -115,20 +154,20 @@ echo "fuzz: running for $SECONDS_ s ($JOBS process(es)); crashes go to $B/crashe
 FORK=
 [ "$JOBS" -gt 1 ] 2>/dev/null && FORK="-fork=$JOBS"
 # shellcheck disable=SC2086
-"$B/fuzz_engine" $FORK -max_total_time="$SECONDS_" -max_len=65536 -timeout=10 \
+"$B/fuzz_$TARGET" $FORK -max_total_time="$SECONDS_" -max_len=65536 -timeout=10 \
 	-rss_limit_mb=2048 -dict="$B/smtp.dict" -artifact_prefix="$B/crashes/" \
-	-print_final_stats=1 ${FUZZ_ARGS:-} "$B/corpus" "$B/seeds" > "$B/fuzz.log" 2>&1
+	-print_final_stats=1 ${FUZZ_ARGS:-} "$CORPUS" "$B/seeds" > "$LOG" 2>&1
 rc=$?
 after=$(ls "$B/crashes" | wc -l)
-grep '^stat::' "$B/fuzz.log"
+grep '^stat::' "$LOG"
 if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
 	# the sanitizer's or libFuzzer's report, without the shadow-byte legend
-	grep -m 1 -A 12 -e 'ERROR: ' -e 'runtime error' -e '^SUMMARY' "$B/fuzz.log" >&2 ||
-		tail -n 25 "$B/fuzz.log" >&2
+	grep -m 1 -A 12 -e 'ERROR: ' -e 'runtime error' -e '^SUMMARY' "$LOG" >&2 ||
+		tail -n 25 "$LOG" >&2
 	echo "fuzz: FAILED (libFuzzer exit $rc); new files in $B/crashes/:" >&2
 	ls -t "$B/crashes" | head -n $((after - before > 0 ? after - before : 1)) >&2
-	echo "fuzz: reproduce with: $B/fuzz_engine $B/crashes/FILE; full log in $B/fuzz.log" >&2
+	echo "fuzz: reproduce with: $B/fuzz_$TARGET $B/crashes/FILE; full log in $LOG" >&2
 	exit 1
 fi
-echo "fuzz: no crash in $SECONDS_ s; corpus now $(ls "$B/corpus" | wc -l | tr -d ' ') inputs (log: $B/fuzz.log)"
+echo "fuzz: no crash in $SECONDS_ s; corpus now $(ls "$CORPUS" | wc -l | tr -d ' ') inputs (log: $LOG)"
 exit 0
