@@ -2,7 +2,8 @@
  * includes it.  client.c runs the dialogue and owns the I/O over the
  * transport, client-cmd.c holds the state table with one function per
  * command sent and per reply judged, client-tr.c the transcript,
- * client-args.c the checks before connecting. */
+ * client-args.c the checks before connecting, client-tls.c the TLS
+ * transport. */
 #ifndef SMTPTRACE_CLIENT_INT_H
 #define SMTPTRACE_CLIENT_INT_H
 
@@ -21,6 +22,8 @@ enum smtp_state {
 	SMTP_DATA,      /* waiting for the 354 */
 	SMTP_POSTDATA,  /* message sent, waiting for the end-of-data reply */
 	SMTP_QUIT,
+	SMTP_STARTTLS,  /* waiting for the reply to STARTTLS */
+	SMTP_TLS,       /* the TLS handshake */
 	SMTP_LAST
 };
 
@@ -50,6 +53,7 @@ struct smtp {
 	int debug;
 	char peer[64];              /* "HOST:PORT" */
 	char host[56];
+	unsigned port;              /* the server's port (0: unknown) */
 	struct reply_reader rr;
 	int pipelining;             /* replies may be queued behind the one read */
 	int eof;                    /* the server closed its direction */
@@ -70,6 +74,15 @@ void client_io_fail(struct smtp *c, enum io io, double timeout, const char *doin
 double state_timeout(const struct smtp *c);
 enum io client_write_all(struct smtp *c, const char *p, size_t n, double timeout);
 double client_now_real(void);
+double client_mono(void);
+/* 1 when the transport is ready for `ev`, 0 at the deadline, -1 (c->err). */
+int client_wait(struct smtp *c, short ev, double deadline);
+/* Read what has arrived and forget every byte buffered; returns how many. */
+size_t client_drain(struct smtp *c);
+
+/* client-tls.c: TLS over the connection (STARTTLS or implicit); 0, or -1
+ * after client_fail() (EX_TLS, EX_TLS_VERIFY). */
+int client_tls_start(struct smtp *c);
 
 /* client-cmd.c */
 void perform_ehlo(struct smtp *c);

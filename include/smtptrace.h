@@ -2,6 +2,7 @@
 #ifndef SMTPTRACE_H
 #define SMTPTRACE_H
 
+#include "client.h"
 #include "engine.h"
 
 /* Run a saved capture through the engine; returns an exit code. */
@@ -23,6 +24,8 @@ struct send_args {
 	int no_capture;
 	int quiet;
 	const char *user;              /* -Z */
+	struct client_tls_opts tls;    /* --starttls, --smtps, --cafile, ... */
+	const char *keylog;            /* --keylog FILE or $SSLKEYLOGFILE */
 	struct engine_opts eo;
 };
 

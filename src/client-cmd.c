@@ -21,6 +21,7 @@ static struct sent_rec *add_rec(struct smtp *c)
 	struct sent_rec *r = &res->sent[res->nsent++];
 	memset(r, 0, sizeof *r);
 	r->off = r->end = res->bytes_out;
+	r->tls = res->tls.active;
 	return r;
 }
 
@@ -57,6 +58,7 @@ static void send_cmd(struct smtp *c, enum smtp_state next, const char *fmt, ...)
 void perform_ehlo(struct smtp *c) { send_cmd(c, SMTP_EHLO, "EHLO %s", c->o->helo); }
 static void perform_helo(struct smtp *c) { send_cmd(c, SMTP_HELO, "HELO %s", c->o->helo); }
 static void perform_data(struct smtp *c) { send_cmd(c, SMTP_DATA, "DATA"); }
+static void perform_starttls(struct smtp *c) { send_cmd(c, SMTP_STARTTLS, "STARTTLS"); }
 
 static void perform_mail(struct smtp *c)
 {
@@ -135,13 +137,32 @@ static void on_greeting(struct smtp *c, const struct smtp_reply *r)
 		reply_fail(c, r, EX_GREETING, "greeting was not 220");
 }
 
+/* After a 2xx to EHLO: STARTTLS as asked and offered, else on to MAIL. */
+static void after_ehlo(struct smtp *c, const struct smtp_reply *r)
+{
+	enum client_tls_mode m = c->o->tls.mode;
+	int offered = (c->res->caps.flags & SMTP_CAP_STARTTLS) != 0;
+	if (c->res->tls.active) {
+		perform_mail(c);
+	} else if (m == CLIENT_TLS_STARTTLS && !offered) {
+		reply_fail(c, r, EX_TLS, "--starttls: the server does not offer STARTTLS");
+	} else if (offered && (m == CLIENT_TLS_STARTTLS || m == CLIENT_TLS_MAY)) {
+		perform_starttls(c);
+	} else {
+		tr_printf(c, TR_INFO, "%s", !offered ? "STARTTLS not offered: going on without TLS" :
+		          m == CLIENT_TLS_NO ? "STARTTLS offered, not used (--no-starttls)" :
+		          "STARTTLS offered, not used (--starttls uses it)");
+		perform_mail(c);
+	}
+}
+
 static void on_ehlo(struct smtp *c, const struct smtp_reply *r)
 {
 	char what[CMD_MAX + 32];
 	if (positive(c, r)) {
 		c->res->got_ehlo = 1;
 		smtp_caps_parse(&c->res->caps, r->text, r->text_len);
-		perform_mail(c);
+		after_ehlo(c, r);
 	} else if (r->code / 100 == 5 && !c->rr.other_code) {
 		/* RFC 5321 3.2: an old server may not know EHLO; try HELO. */
 		c->res->used_helo = 1;
@@ -149,6 +170,29 @@ static void on_ehlo(struct smtp *c, const struct smtp_reply *r)
 	} else {
 		snprintf(what, sizeof what, "%s rejected", c->cmd);
 		reply_fail(c, r, EX_HELO, what);
+	}
+}
+
+/* 220: bytes the server sent after it are not replies (CVE-2011-0411):
+ * discarded and reported; then TLS, and EHLO again (RFC 3207 4.2). */
+static void on_starttls(struct smtp *c, const struct smtp_reply *r)
+{
+	if (reply_is(c, r, 220)) {
+		size_t n = client_drain(c);
+		c->res->tls.discarded = n;
+		if (n)
+			tr_printf(c, TR_FAIL, "discarded %zu bytes the server sent after its 220 to "
+			          "STARTTLS, before TLS (an injection attempt or a broken server)", n);
+		if (client_tls_start(c) == 0) {
+			c->res->got_ehlo = 0;
+			memset(&c->res->caps, 0, sizeof c->res->caps);
+			perform_ehlo(c);
+		}
+	} else if (c->o->tls.mode == CLIENT_TLS_STARTTLS) {
+		reply_fail(c, r, EX_TLS, "STARTTLS rejected");
+	} else {
+		tr_printf(c, TR_INFO, "STARTTLS refused: going on without TLS");
+		perform_mail(c);
 	}
 }
 
@@ -254,6 +298,9 @@ static const struct state_info states[SMTP_LAST] = {
 	[SMTP_POSTDATA] = { "POSTDATA", STAGE_BODY, T(final), EX_MESSAGE,
 	                    "the reply to the end of data", on_postdata },
 	[SMTP_QUIT] = { "QUIT", STAGE_QUIT, T(other), EX_LOST, "the reply to QUIT", on_quit },
+	[SMTP_STARTTLS] = { "STARTTLS", STAGE_TLS, T(other), EX_TLS, "the reply to STARTTLS",
+	                    on_starttls },
+	[SMTP_TLS] = { "TLS", STAGE_TLS, T(other), EX_TLS, "the TLS handshake", NULL },
 };
 
 const struct state_info *state_info(enum smtp_state s)

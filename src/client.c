@@ -24,7 +24,7 @@
 
 /* ---- clocks, state, failure ------------------------------------------- */
 
-static double mono_now(void)
+double client_mono(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -131,10 +131,10 @@ void client_io_fail(struct smtp *c, enum io io, double timeout, const char *doin
 /* ---- I/O over the transport --------------------------------------------- */
 
 /* 1 when the transport is ready for `ev`, 0 at the deadline, -1 on error. */
-static int tp_wait(struct smtp *c, short ev, double deadline)
+int client_wait(struct smtp *c, short ev, double deadline)
 {
 	for (;;) {
-		double left = deadline - mono_now();
+		double left = deadline - client_mono();
 		if (left <= 0)
 			return 0;
 		int r = c->tp->ops->wait(c->tp, ev, (int)(left * 1000) + 1);
@@ -154,7 +154,7 @@ static int would_block(void)
 
 enum io client_write_all(struct smtp *c, const char *p, size_t n, double timeout)
 {
-	double deadline = mono_now() + timeout;
+	double deadline = client_mono() + timeout;
 	while (n) {
 		ssize_t w = c->tp->ops->write(c->tp, p, n);
 		if (w > 0) {
@@ -167,7 +167,7 @@ enum io client_write_all(struct smtp *c, const char *p, size_t n, double timeout
 			c->err = errno;
 			return IO_ERROR;
 		}
-		int r = tp_wait(c, c->tp->want ? c->tp->want : POLLOUT, deadline);
+		int r = client_wait(c, c->tp->want ? c->tp->want : POLLOUT, deadline);
 		if (r <= 0)
 			return r == 0 ? IO_TIMEOUT : IO_ERROR;
 	}
@@ -196,7 +196,7 @@ static enum io fill(struct smtp *c, double deadline)
 		}
 		if (deadline == 0)
 			return IO_TIMEOUT;
-		int w = tp_wait(c, c->tp->want ? c->tp->want : POLLIN, deadline);
+		int w = client_wait(c, c->tp->want ? c->tp->want : POLLIN, deadline);
 		if (w <= 0)
 			return w == 0 ? IO_TIMEOUT : IO_ERROR;
 	}
@@ -204,7 +204,7 @@ static enum io fill(struct smtp *c, double deadline)
 
 static enum io read_reply(struct smtp *c, double timeout)
 {
-	double deadline = mono_now() + timeout;
+	double deadline = client_mono() + timeout;
 	for (;;) {
 		enum rr_status st = rr_next(&c->rr);
 		if (st == RR_REPLY)
@@ -224,8 +224,8 @@ static enum io read_reply(struct smtp *c, double timeout)
  * onto the wrong command.  Looks at what is buffered and what has arrived. */
 static int unsolicited(struct smtp *c)
 {
-	if (c->pipelining || c->state == SMTP_QUIT)
-		return 0;
+	if (c->pipelining || c->state == SMTP_QUIT || c->state == SMTP_STARTTLS)
+		return 0;       /* after a STARTTLS 220 they are discarded by on_starttls */
 	if (rr_buffered(&c->rr) == 0 && !c->eof &&
 	    c->tp->ops->pending(c->tp) == 0 && c->tp->ops->wait(c->tp, POLLIN, 0) <= 0)
 		return 0;
@@ -238,6 +238,13 @@ static int unsolicited(struct smtp *c)
 	client_fail(c, EX_PROTOCOL, "unexpected data after %s, before our next command: \"%s\"",
 	            state_info(c->state)->what, peek);
 	return 1;
+}
+
+size_t client_drain(struct smtp *c)
+{
+	while (!c->eof && fill(c, 0) == IO_OK && rr_buffered(&c->rr) < sizeof c->rr.in / 2)
+		;
+	return rr_discard(&c->rr);
 }
 
 static void statemach(struct smtp *c)
@@ -275,11 +282,13 @@ static void name_peer(struct smtp *c, const struct sockaddr *sa)
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
 		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
 		port = ntohs(s4->sin_port);
+		c->port = port;
 		snprintf(c->peer, sizeof c->peer, "%s:%u", ip, port);
 	} else if (sa && sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
 		port = ntohs(s6->sin6_port);
+		c->port = port;
 		snprintf(c->peer, sizeof c->peer, "[%s]:%u", ip, port);
 	} else {
 		snprintf(c->peer, sizeof c->peer, "the server");
@@ -298,7 +307,7 @@ static int do_connect(struct smtp *c, const struct sockaddr *sa, socklen_t salen
 	if (connect(c->tp->fd, sa, salen) != 0) {
 		err = errno;
 		if (err == EINPROGRESS || err == EINTR) {
-			int w = tp_wait(c, POLLOUT, mono_now() + t);
+			int w = client_wait(c, POLLOUT, client_mono() + t);
 			socklen_t len = sizeof err;
 			if (w == 0)
 				err = ETIMEDOUT;
@@ -322,9 +331,9 @@ static int do_connect(struct smtp *c, const struct sockaddr *sa, socklen_t salen
 static void await_fin(struct smtp *c)
 {
 	c->tp->ops->shutdown(c->tp);
-	double deadline = mono_now() + FIN_WAIT;
+	double deadline = client_mono() + FIN_WAIT;
 	char buf[512];
-	while (tp_wait(c, POLLIN, deadline) > 0) {
+	while (client_wait(c, POLLIN, deadline) > 0) {
 		ssize_t n = c->tp->ops->read(c->tp, buf, sizeof buf);
 		if (n > 0)
 			c->res->bytes_in += (uint64_t)n;
@@ -352,7 +361,7 @@ static int smtp_init(struct smtp *c, struct transport *tp, const struct client_o
 		return -1;
 	}
 	/* EHLO or HELO, MAIL, each RCPT, DATA, the body, QUIT. */
-	c->rec_cap = (size_t)o->nto + 6;
+	c->rec_cap = (size_t)o->nto + 8;     /* + STARTTLS and EHLO again */
 	res->sent = calloc(c->rec_cap, sizeof *res->sent);
 	if (!res->sent) {
 		client_fail(c, EX_INTERNAL, "out of memory");
@@ -368,7 +377,10 @@ static int finish(struct smtp *c, int run)
 	if (run) {
 		res->t_connected = client_now_real();
 		tr_printf(c, TR_INFO, "Connected to %s.", c->host);
-		statemach(c);
+		enum client_tls_mode m = c->o->tls.mode;
+		res->tls.implicit = m == CLIENT_TLS_SMTPS || (m == CLIENT_TLS_AUTO && c->port == 465);
+		if (!res->tls.implicit || client_tls_start(c) == 0)
+			statemach(c);
 	}
 	if (res->exit_code == 0)
 		res->stage = STAGE_DONE;    /* the dialogue ran to its end */
@@ -424,6 +436,9 @@ void client_result_free(struct client_result *res)
 	free(res->sent);
 	res->sent = NULL;
 	res->nsent = 0;
+	free(res->tls.keylog);
+	res->tls.keylog = NULL;
+	res->tls.keylog_len = 0;
 }
 
 void client_default_timeouts(struct client_timeouts *t)

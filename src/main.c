@@ -41,6 +41,14 @@ static const char usage_text[] =
 "  -q, --quiet               no live transcript\n"
 "  -Z, --user USER           once capturing, run as USER (default: the sudo\n"
 "                            user, else nobody; -Z root keeps root)\n"
+"      --starttls            require STARTTLS (certificate verified)\n"
+"      --no-starttls         plaintext, also on port 465\n"
+"      --smtps               TLS from the first byte (default on port 465)\n"
+"      --cafile FILE         trust the CAs in FILE (default: the system's)\n"
+"      --tls-name NAME       check the certificate for NAME (default: the server)\n"
+"      --insecure            go on when the certificate does not verify\n"
+"      --keylog FILE         append the TLS secrets to FILE (NSS key log format;\n"
+"                            default: $SSLKEYLOGFILE if set)\n"
 "\n"
 "analyze options (FILE \"-\" reads standard input):\n"
 "      --summary             one line per session\n"
@@ -58,12 +66,14 @@ static const char usage_text[] =
 "Exit codes (docs/exit-codes.md): 0 ok, 2 usage, 3 name not found, 4 connection\n"
 "failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
 "capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
-"14 DATA, 15 message rejected, 70 internal error, 130 interrupted.\n";
+"14 DATA, 15 message rejected, 16 protocol violation, 17 TLS, 18 certificate,\n"
+"70 internal error, 130 interrupted.\n";
 
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ,
+	O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME, O_INSECURE, O_KEYLOG,
 };
 
 static const struct option long_opts[] = {
@@ -89,6 +99,13 @@ static const struct option long_opts[] = {
 	{ "session", required_argument, NULL, O_SESSION },
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
+	{ "starttls", no_argument, NULL, O_STARTTLS },
+	{ "no-starttls", no_argument, NULL, O_NO_STARTTLS },
+	{ "smtps", no_argument, NULL, O_SMTPS },
+	{ "cafile", required_argument, NULL, O_CAFILE },
+	{ "tls-name", required_argument, NULL, O_TLS_NAME },
+	{ "insecure", no_argument, NULL, O_INSECURE },
+	{ "keylog", required_argument, NULL, O_KEYLOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -151,7 +168,8 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
 		int send_only = (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
-		                (c >= O_SUBJECT && c <= O_NO_CAPTURE);
+		                (c >= O_SUBJECT && c <= O_NO_CAPTURE) ||
+		                (c >= O_STARTTLS && c <= O_KEYLOG);
 		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
 		if (send_only && !is_send)
 			return usage_error("%s is an option of send, not analyze", opt_name(c));
@@ -205,6 +223,13 @@ int main(int argc, char **argv)
 			break;
 		case O_SHOW_SECRETS: a.eo.show_secrets = 1; break;
 		case O_RAW_SEQ: a.eo.raw_seq = 1; break;
+		case O_STARTTLS: a.tls.mode = CLIENT_TLS_STARTTLS; break;
+		case O_NO_STARTTLS: a.tls.mode = CLIENT_TLS_NO; break;
+		case O_SMTPS: a.tls.mode = CLIENT_TLS_SMTPS; break;
+		case O_CAFILE: a.tls.cafile = optarg; break;
+		case O_TLS_NAME: a.tls.name = optarg; break;
+		case O_INSECURE: a.tls.insecure = 1; break;
+		case O_KEYLOG: a.keylog = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("smtptrace %s\n", SMTPTRACE_VERSION); return 0;
 		default: return EX_USAGE_;            /* getopt said what */
@@ -228,6 +253,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!a.keylog && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
+		a.keylog = getenv("SSLKEYLOGFILE");
+	char kerr[300];
+	if (a.keylog && !(a.tls.keylog = client_keylog_open(a.keylog, kerr, sizeof kerr)))
+		return usage_error("%s", kerr);
 	if (!a.server)
 		return usage_error("%s", "send needs --server HOST[:PORT]");
 	if (!a.from)

@@ -303,6 +303,7 @@ int send_mail(struct send_args *a)
 		.msg = msg, .msg_len = msg_len,
 		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
 		.color = a->eo.color, .interrupted = &interrupted,
+		.server_name = host, .tls = a->tls,
 	};
 	client_default_timeouts(&co.to_s);
 	if (a->timeout > 0)

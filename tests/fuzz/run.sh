@@ -42,6 +42,7 @@ mkdir -p "$CORPUS" "$B/seeds" "$B/crashes" || exit 2
 # --- build -----------------------------------------------------------------
 PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
 PCAP_LIBS=$($PKG_CONFIG --libs libpcap 2>/dev/null || echo -lpcap)
+SSL_LIBS=$($PKG_CONFIG --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
 SRCS=
 for f in src/*.c; do
 	[ "$f" = src/main.c ] || SRCS="$SRCS $f"
@@ -53,7 +54,7 @@ if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Iinclude $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
-	-o "$B/fuzz_$TARGET" "tests/fuzz/fuzz_$TARGET.c" $SRCS $PCAP_LIBS -lpthread; then
+	-o "$B/fuzz_$TARGET" "tests/fuzz/fuzz_$TARGET.c" $SRCS $PCAP_LIBS $SSL_LIBS -lpthread; then
 	echo "fuzz: build failed" >&2
 	exit 2
 fi
