@@ -82,8 +82,9 @@ static size_t tls_pending(const struct transport *t)
 
 static int tls_wait(struct transport *t, short events, int timeout_ms)
 {
-	if ((events & POLLIN) && tls_pending(t) > 0)
-		return 1;
+	const struct tls *s = t->impl;
+	if ((events & POLLIN) && SSL_has_pending(s->ssl))
+		return 1;       /* a record already read, maybe not yet decrypted */
 	struct pollfd p = { .fd = t->fd, .events = events };
 	int r = poll(&p, 1, timeout_ms);
 	return r > 0 ? 1 : r;

@@ -3,7 +3,9 @@
  *
  * Input layout:
  *   byte 0      options: bits 0-1 number of recipients - 1 (1..4; 4 is 3),
- *               bit 2 the pure reader only (no dialogue)
+ *               bit 2 the pure reader only (no dialogue), bit 3 STARTTLS
+ *               when offered (the handshake then fails: no TLS server here,
+ *               but the 220, the discarding and the failure path run)
  *   then the server's bytes as "reads": a length byte and that many bytes
  *   (fewer at the end); a length of 0 is a read that would block.  When the
  *   input ends the server closes the connection.
@@ -155,6 +157,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.msg = "Subject: x\r\n\r\nbody\r\n.\r\n", .msg_len = 25, .transcript = tf,
 	};
 	client_set_all_timeouts(&o.to_s, 1);
+	if (fl & 8)
+		o.tls.mode = CLIENT_TLS_MAY;
 	struct mem m = { data + 1, size - 1, 0 };
 	struct transport t = { .ops = &mem_ops, .fd = -1, .impl = &m };
 	struct client_result res;

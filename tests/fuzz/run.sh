@@ -91,6 +91,7 @@ def seed(name, flags, reads):
 ok = [b"220 mx ESMTP\r\n", b"250-mx\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n",
       b"250 2.1.0 ok\r\n", b"250 2.1.5 ok\r\n", b"354 go\r\n", b"250 2.0.0 queued\r\n", b"221 bye\r\n"]
 seed("ok", 0, ok)
+seed("starttls", 8, ok[:2] + [b"220 go\r\n250 injected\r\n"])
 seed("ok-split", 0, [c for r in ok for c in (r[:2], b"", r[2:])])
 seed("two-rcpt", 1, ok[:3] + [b"550 5.1.1 no\r\n", b"250-looks ok\r\n550 no\r\n"] + ok[4:])
 seed("early", 0, [b"".join(ok)])
