@@ -45,8 +45,9 @@ void rr_free(struct reply_reader *rr);
 /* Split what is buffered until a reply completes or an error shows.  After
  * RR_REPLY the next call starts the next reply; error statuses stick. */
 enum rr_status rr_next(struct reply_reader *rr);
-/* Where to put newly read bytes (only after rr_next returned RR_NEED, which
- * leaves the input empty); *n gets the room. */
+/* Where to put newly read bytes; *n gets the room (the whole buffer after
+ * rr_next returned RR_NEED, which leaves the input empty; otherwise what is
+ * left after the unread bytes). */
 uint8_t *rr_space(struct reply_reader *rr, size_t *n);
 void rr_filled(struct reply_reader *rr, size_t n);
 /* Bytes received after the last complete reply (unsplit + partial line). */

@@ -84,8 +84,11 @@ enum rr_status rr_next(struct reply_reader *rr)
 
 uint8_t *rr_space(struct reply_reader *rr, size_t *n)
 {
-	if (rr->in_pos == rr->in_len)
-		rr->in_pos = rr->in_len = 0;
+	if (rr->in_pos > 0) {           /* keep what is unread at the front */
+		memmove(rr->in, rr->in + rr->in_pos, rr->in_len - rr->in_pos);
+		rr->in_len -= rr->in_pos;
+		rr->in_pos = 0;
+	}
 	*n = sizeof rr->in - rr->in_len;
 	return rr->in + rr->in_len;
 }

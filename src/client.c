@@ -180,6 +180,8 @@ static enum io fill(struct smtp *c, double deadline)
 	for (;;) {
 		size_t room;
 		uint8_t *p = rr_space(&c->rr, &room);
+		if (room == 0)
+			return IO_OK;   /* full: the caller splits it first */
 		ssize_t n = c->tp->ops->read(c->tp, p, room);
 		if (n > 0) {
 			rr_filled(&c->rr, (size_t)n);

@@ -1,6 +1,7 @@
 /* test_client.c - client_run against a scripted fake server in a thread,
  * over a socketpair or a 127.0.0.1 listener (loopback only). */
 #include "client.h"
+#include "client-reply.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -636,8 +637,57 @@ static void test_names_and_timeouts(void)
 	CHECK(t.connect == 7 && t.final == 7 && t.other == 7);
 }
 
+static void rr_put(struct reply_reader *rr, const char *s, size_t n)
+{
+	size_t room;
+	uint8_t *p = rr_space(rr, &room);
+	CHECK(room >= n);
+	memcpy(p, s, n);
+	rr_filled(rr, n);
+}
+
+/* The reader alone: what stays buffered after a reply, mixed codes, bounds. */
+static void test_reader(void)
+{
+	struct reply_reader rr;
+	char peek[64];
+	rr_init(&rr, NULL, NULL);
+	CHECK(rr_next(&rr) == RR_NEED);
+	rr_put(&rr, "220 a\r\n250-b\r\n", 14);
+	CHECK(rr_next(&rr) == RR_REPLY && rr.ra.r.code == 220 && rr_buffered(&rr) == 7);
+	rr_peek(&rr, peek, sizeof peek);
+	CHECK_STR(peek, "250-b");
+	CHECK(rr_next(&rr) == RR_NEED && rr_buffered(&rr) == 0);
+	rr_put(&rr, "550 c\r\n250 \x1b" "d", 13);
+	CHECK(rr_next(&rr) == RR_REPLY && rr.ra.r.code == 250 && rr.other_code == 550);
+	CHECK(rr.ra.r.nlines == 2 && rr_buffered(&rr) == 6);
+	rr_peek(&rr, peek, sizeof peek);
+	CHECK_STR(peek, "250 \\x1bd");
+	/* unread bytes move to the front when more room is asked for */
+	size_t room;
+	rr_space(&rr, &room);
+	CHECK(room == sizeof rr.in - 6);
+	CHECK(rr_discard(&rr) == 6 && rr_buffered(&rr) == 0);
+	rr_put(&rr, "221 e\r\n", 7);
+	CHECK(rr_next(&rr) == RR_REPLY && rr.ra.r.code == 221 && rr.other_code == 0);
+	CHECK(rr_next(&rr) == RR_NEED);
+	rr_put(&rr, "hello\r\n", 7);
+	CHECK(rr_next(&rr) == RR_MALFORMED && rr_next(&rr) == RR_MALFORMED);
+	CHECK_STR(rr.bad, "hello");
+	rr_free(&rr);
+
+	rr_init(&rr, NULL, NULL);
+	char big[RR_LINE_MAX + 10];
+	memset(big, 'x', sizeof big);
+	memcpy(big, "250 ", 4);
+	rr_put(&rr, big, sizeof big);
+	CHECK(rr_next(&rr) == RR_LONG_LINE);
+	rr_free(&rr);
+}
+
 int main(void)
 {
+	test_reader();
 	test_ok_split_greeting();
 	test_replies_in_one_write();
 	test_mixed_codes();
