@@ -49,7 +49,8 @@ void state_set(struct smtp *c, enum smtp_state s)
 double state_timeout(const struct smtp *c)
 {
 	const struct state_info *si = state_info(c->state);
-	double t = *(const double *)((const char *)&c->o->to_s + si->timeout);
+	double t;       /* the field at the table's offsetof() */
+	memcpy(&t, (const char *)&c->o->to_s + si->timeout, sizeof t);
 	if (c->state == SMTP_QUIT && c->quitting && t > QUIT_WAIT)
 		t = QUIT_WAIT;
 	return t;
