@@ -77,8 +77,9 @@ double client_now_real(void);
 double client_mono(void);
 /* 1 when the transport is ready for `ev`, 0 at the deadline, -1 (c->err). */
 int client_wait(struct smtp *c, short ev, double deadline);
-/* Read what has arrived and forget every byte buffered; returns how many. */
-size_t client_drain(struct smtp *c);
+/* Read what has arrived and forget every byte buffered; returns how many,
+ * the first of them (terminal-safe) in peek. */
+size_t client_drain(struct smtp *c, char *peek, size_t cap);
 
 /* client-tls.c: TLS over the connection (STARTTLS or implicit); 0, or -1
  * after client_fail() (EX_TLS, EX_TLS_VERIFY). */

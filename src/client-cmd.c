@@ -178,11 +178,13 @@ static void on_ehlo(struct smtp *c, const struct smtp_reply *r)
 static void on_starttls(struct smtp *c, const struct smtp_reply *r)
 {
 	if (reply_is(c, r, 220)) {
-		size_t n = client_drain(c);
+		char peek[256];
+		size_t n = client_drain(c, peek, sizeof peek);
 		c->res->tls.discarded = n;
 		if (n)
 			tr_printf(c, TR_FAIL, "discarded %zu bytes the server sent after its 220 to "
-			          "STARTTLS, before TLS (an injection attempt or a broken server)", n);
+			          "STARTTLS, before TLS (an injection attempt or a broken server): "
+			          "\"%s\"", n, peek);
 		if (client_tls_start(c) == 0) {
 			c->res->got_ehlo = 0;
 			memset(&c->res->caps, 0, sizeof c->res->caps);

@@ -243,10 +243,11 @@ static int unsolicited(struct smtp *c)
 	return 1;
 }
 
-size_t client_drain(struct smtp *c)
+size_t client_drain(struct smtp *c, char *peek, size_t cap)
 {
 	while (!c->eof && fill(c, 0) == IO_OK && rr_buffered(&c->rr) < sizeof c->rr.in / 2)
 		;
+	rr_peek(&c->rr, peek, cap);
 	return rr_discard(&c->rr);
 }
 

@@ -2,16 +2,22 @@
 # A scripted hostile server (tests/lib/hostile_server.py) in the lab: an
 # early talker, one unsolicited line after the greeting, a mixed-code reply
 # to RCPT, a flood of continuation lines, terminal escapes in replies and an
-# over-long reply line.  Each case asserts the exit code and the message; the
+# over-long reply line, a reply injected with the 220 to STARTTLS.  Each
+# case asserts the exit code and the message; the
 # escapes case asserts that neither the transcript nor the timeline (text,
 # --summary) carries ESC, BEL, raw C1 0x9b, UTF-8 C1 or RLO raw.
 . "$(dirname "$0")/../lib/common.sh"
-t_need_lab
+t_need_lab; t_need openssl
 lab_up || t_fail "lab_up failed"
 HS_DIR=$LAB_DIR/hostile
 mkdir -p "$HS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-keyout "$HS_DIR/key.pem" -out "$HS_DIR/cert.pem" -subj /CN=mx.lab.test \
+	-addext subjectAltName=DNS:mx.lab.test 2>"$HS_DIR/openssl.log" ||
+	{ t_show "$HS_DIR/openssl.log"; t_fail "openssl req failed"; }
 ip netns exec "$LAB_NS_SERVER" "$PY" "$T_LIB/hostile_server.py" --host "$LAB_SERVER_IP" \
-	--port 2501 --ready "$HS_DIR/ready" 2>"$HS_DIR/log" &
+	--port 2501 --ready "$HS_DIR/ready" --cert "$HS_DIR/cert.pem" --key "$HS_DIR/key.pem" \
+	2>"$HS_DIR/log" &
 LAB_PIDS+=($!)
 lab_wait_file "$HS_DIR/ready" 15 || { t_show "$HS_DIR/log"; t_fail "hostile server did not start"; }
 
@@ -78,7 +84,15 @@ hs_send 2506 "$LAB_DIR/long.pcapng"
 t_expect_rc 16
 expect_err 'reply line longer than 2048 bytes while waiting for the reply to EHLO'
 
-# 6. terminal escapes: the mail is accepted; nothing raw reaches the terminal
+# 6. a reply injected with the 220 to STARTTLS is discarded, not read as the
+#    reply to the EHLO inside TLS
+hs_send 2507 "$LAB_DIR/inject.pcapng" --starttls --cafile "$HS_DIR/cert.pem" --tls-name mx.lab.test
+t_expect_rc 0
+grep -qF '*** discarded 14 bytes the server sent after its 220 to STARTTLS, before TLS (an injection attempt or a broken server): "250 injected"' "$T_OUT" ||
+	{ t_show "$T_OUT" "$T_ERR"; t_fail "starttls-inject: not discarded and reported"; }
+grep -q '=== Certificate verified for mx.lab.test' "$T_OUT" || { t_show "$T_OUT"; t_fail "starttls-inject: no TLS"; }
+
+# 7. terminal escapes: the mail is accepted; nothing raw reaches the terminal
 hs_send 2505 "$LAB_DIR/esc.pcapng"
 t_expect_rc 0
 grep -qF 'hi \x1b]52;c;ZWNobyBwd25lZA==\x07' "$T_OUT" || { t_show "$T_OUT"; t_fail "escapes: not shown as \\xNN"; }
@@ -94,4 +108,4 @@ no_raw "$A_OUT" "analyze's timeline"
 st_analyze "$LAB_DIR/esc.pcapng" --summary
 no_raw "$A_OUT" "analyze --summary"
 
-t_pass "early talker, unsolicited line, mixed codes, flood, escapes, long line: exit codes and messages as documented"
+t_pass "early talker, unsolicited line, mixed codes, flood, long line, STARTTLS injection, escapes: exit codes and messages as documented"

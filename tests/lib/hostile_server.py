@@ -10,12 +10,15 @@ order of CASES below; each connection runs its case's script:
     ("D",)         read up to the end of data (CRLF.CRLF)
     ("E",)         read until the client closes
     ("F", bytes)   send the line again and again until the client closes
+    ("T",)         TLS from here on (server side; --cert and --key)
 
 Options: --host ADDR, --port FIRST, --ready FILE (written once every port
-listens).  Runs until killed.  Only the standard library.
+listens), --cert FILE --key FILE (for the STARTTLS case).  Runs until
+killed.  Only the standard library.
 """
 import argparse
 import socket
+import ssl
 import sys
 import threading
 
@@ -52,7 +55,14 @@ CASES = [
     # 2506: a reply line of 5000 bytes
     ("longline", [("S", b"220 mx.lab.test ESMTP\r\n"), ("R",),
                   ("S", b"250 " + b"y" * 5000 + b"\r\n"), ("E",)]),
+    # 2507: a reply injected with the 220 to STARTTLS (CVE-2011-0411 class):
+    # read as the reply to the EHLO inside TLS it would hide a refusal
+    ("starttls-inject", [("S", b"220 mx.lab.test ESMTP\r\n"), ("R",),
+                         ("S", b"250-mx.lab.test\r\n250 STARTTLS\r\n"), ("R",),
+                         ("S", b"220 go ahead\r\n250 injected\r\n"), ("T",), ("R",),
+                         ("S", b"250-mx.lab.test\r\n250 SIZE 1000\r\n"), ("R",)] + OK_TAIL),
 ]
+TLS_CTX = None
 
 
 def read_until(conn, buf, end):
@@ -75,6 +85,8 @@ def run(conn, script):
                 buf = read_until(conn, buf, b"\n")
             elif step[0] == "D":
                 buf = read_until(conn, buf, b"\r\n.\r\n")
+            elif step[0] == "T":
+                conn = TLS_CTX.wrap_socket(conn, server_side=True)
             elif step[0] == "F":
                 while True:
                     conn.sendall(step[1] * 64)
@@ -99,7 +111,13 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=2501)
     ap.add_argument("--ready")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
     a = ap.parse_args()
+    global TLS_CTX
+    if a.cert:
+        TLS_CTX = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        TLS_CTX.load_cert_chain(a.cert, a.key)
     threads = []
     for i, (_, script) in enumerate(CASES):
         fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
