@@ -1,7 +1,8 @@
-/* client.h - our SMTP client: a state machine over a transport (transport.h;
- * a plain socket today) in curl's smtp_state style: one state table, one
- * setter that traces transitions, one function per command sent and per
- * reply judged; a strict reply reader (client-reply.h). */
+/* client.h - our SMTP client: a state machine over a transport (transport.h:
+ * a plain socket, client-io.c, or TLS, client-tls.c) in curl's smtp_state
+ * style: one state table, one setter that traces transitions, one function
+ * per command sent and per reply judged; a strict reply reader
+ * (client-reply.h); STARTTLS and implicit TLS (client_tls_opts). */
 #ifndef SMTPTRACE_CLIENT_H
 #define SMTPTRACE_CLIENT_H
 
