@@ -40,6 +40,8 @@ struct engine_opts {
 	int raw_seq;               /* raw instead of relative sequence numbers */
 	int color;                 /* ANSI colour in text output */
 	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
+	int idle_timeout;          /* --idle-timeout: seconds of capture time; 0 default, < 0 never */
+	int memory_limit_mb;       /* --memory-limit: MiB; 0 default (flow-table.h) */
 	FILE *out;
 	const struct sender_info *sender;
 };
@@ -56,5 +58,8 @@ void engine_input_error(struct engine *e, const char *what);
  * document).  Returns the number of SMTP sessions found. */
 size_t engine_finish(struct engine *e);
 void engine_free(struct engine *e);
+/* The engine's counters (flow-table.h), final after engine_finish(). */
+struct flow_stats;
+const struct flow_stats *engine_stats(const struct engine *e);
 
 #endif

@@ -150,6 +150,8 @@ struct session {
 	char helo[64], mail_from[128], rcpts[1024];
 	int nrcpt;
 	int codes[16]; int ncodes;
+	uint64_t frames_dropped; /* frame records not kept (cap or memory budget) */
+	int idle_expired;        /* ended by the idle timeout (cut_short set too) */
 };
 
 /* reasm.c */
@@ -185,11 +187,13 @@ size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap)
 /* render.c */
 struct engine_opts;
 struct sender_info;
+struct flow_stats;
 struct render_ctx {
 	const struct engine_opts *o;
 	uint64_t t0;             /* first frame of the file */
 	int first_session_out;
 	int linktype;
+	const struct flow_stats *stats;  /* the engine's counters (flow-table.h) */
 };
 void render_session(struct render_ctx *r, struct session *s);
 void render_begin(struct render_ctx *r);

@@ -46,6 +46,9 @@ static const char usage_text[] =
 "      --summary             one line per session\n"
 "      --port PORT           treat TCP port PORT as SMTP\n"
 "      --session N           only session N\n"
+"      --idle-timeout SECS   a flow idle this long (capture time) ends; its\n"
+"                            session is shown as incomplete (default 600, 0 never)\n"
+"      --memory-limit MIB    analyse no new flow past this much memory (default 512)\n"
 "\n"
 "common options:\n"
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
@@ -63,7 +66,7 @@ static const char usage_text[] =
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +90,8 @@ static const struct option long_opts[] = {
 	{ "summary", no_argument, NULL, O_SUMMARY },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "session", required_argument, NULL, O_SESSION },
+	{ "idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT },
+	{ "memory-limit", required_argument, NULL, O_MEMORY_LIMIT },
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
 	{ "help", no_argument, NULL, 'h' },
@@ -152,7 +157,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
 		int send_only = (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
 		                (c >= O_SUBJECT && c <= O_NO_CAPTURE);
-		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
+		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION ||
+		                   c == O_IDLE_TIMEOUT || c == O_MEMORY_LIMIT;
 		if (send_only && !is_send)
 			return usage_error("%s is an option of send, not analyze", opt_name(c));
 		if (analyze_only && !is_analyze)
@@ -202,6 +208,16 @@ int main(int argc, char **argv)
 			if (number(optarg, 1, 1L << 30, &v))
 				return usage_error("--session: '%s' is not a session number (1, 2, ...)", optarg);
 			a.eo.session = (int)v;
+			break;
+		case O_IDLE_TIMEOUT:
+			if (number(optarg, 0, 1L << 30, &v))
+				return usage_error("--idle-timeout: '%s' is not a number of seconds", optarg);
+			a.eo.idle_timeout = v ? (int)v : -1;
+			break;
+		case O_MEMORY_LIMIT:
+			if (number(optarg, 1, 1L << 30, &v))
+				return usage_error("--memory-limit: '%s' is not a number of MiB", optarg);
+			a.eo.memory_limit_mb = (int)v;
 			break;
 		case O_SHOW_SECRETS: a.eo.show_secrets = 1; break;
 		case O_RAW_SEQ: a.eo.raw_seq = 1; break;

@@ -12,6 +12,7 @@
 #include "client.h"
 #include "decode.h"
 #include "engine.h"
+#include "flow-table.h"
 #include "session.h"
 
 
@@ -1008,7 +1009,8 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		fprintf(o, "  Sender check: %zu of %zu writes found in the capture at the byte ranges "
 		        "the client wrote them\n", sender_matches(s, si), si->nsent);
 	if (s->cut_short)
-		fprintf(o, "  Note: the capture ends before the session does\n");
+		fprintf(o, s->idle_expired ? "  Note: idle longer than the idle timeout; shown as it stood\n"
+		                           : "  Note: the capture ends before the session does\n");
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
@@ -1292,6 +1294,10 @@ void render_end(struct render_ctx *r, size_t nsessions, uint64_t nframes, uint64
 	        nsessions == 1 ? "" : "s", (unsigned long long)nframes, (unsigned long long)nother);
 	if (input_error)
 		fprintf(o, "Input error: %s (everything before it is shown above)\n", input_error);
+	if (r->stats && (r->stats->not_analysed || r->stats->records_dropped))
+		fprintf(o, "Memory limit reached: %llu frames not analysed, %llu analysed but not shown\n",
+		        (unsigned long long)r->stats->not_analysed,
+		        (unsigned long long)r->stats->records_dropped);
 	if (si) {
 		fprintf(o, "Capture: %llu packets received, %llu dropped by the kernel, %llu by the interface",
 		        (unsigned long long)si->ps_recv, (unsigned long long)si->ps_drop,

@@ -759,6 +759,20 @@ def cap_malformed_ip():
     return cap
 
 
+def cap_idle():
+    """Session 1 goes quiet after EHLO and never comes back; session 2 starts
+    11 minutes later: session 1 ends by the idle timeout (600 s), before it."""
+    cap = Capture("eth")
+    a = Conv(cap, **C4())
+    std_open(a)
+    cap.tick(660)
+    b = Conv(cap, cip="192.0.2.11", sip="198.51.100.25", cport=52000, sport=25,
+             isn_c=333, isn_s=444, cmac=mac("02:00:00:00:00:03"))
+    std_open(b)
+    std_quit(b)
+    return cap
+
+
 def cap_interleaved():
     cap = Capture("eth")
     a = Conv(cap, **C4())
@@ -905,6 +919,7 @@ def corpus():
         ("snaplen.pcap", cap_snaplen, "pcap"),
         ("malformed-ip.pcap", cap_malformed_ip, "pcap"),
         ("interleaved.pcap", cap_interleaved, "pcap"),
+        ("idle.pcap", cap_idle, "pcap"),
         ("eod-split.pcap", cap_eod_split, "pcap"),
         ("bare-lf.pcap", cap_bare_lf, "pcap"),
         ("early-reply.pcap", cap_early_reply, "pcap"),

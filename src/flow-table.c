@@ -1,0 +1,243 @@
+/* flow-table.c - the flow records: seeded hash, idle order, frames waiting
+ * for classification, memory accounting (see flow-table.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include "flow-table.h"
+#include "session.h"
+#include "util-mem.h"
+
+void ft_init(struct flow_table *t, uint64_t budget, uint64_t idle_ns)
+{
+	memset(t, 0, sizeof *t);
+	/* a per-run key, so a crafted capture cannot aim at one bucket (F23);
+	 * nothing printed depends on the table's order */
+	if (getrandom(&t->seed, sizeof t->seed, GRND_NONBLOCK) != sizeof t->seed)
+		t->seed = (uint32_t)time(NULL) ^ (uint32_t)getpid() * 2654435761u;
+	t->st.budget = budget;
+	t->st.idle_ns = idle_ns;
+}
+
+void ft_destroy(struct flow_table *t)
+{
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct fent *f, *n;
+		for (f = t->tab[i]; f; f = n) {
+			n = f->hnext;
+			free(f->pend);
+			free(f);
+		}
+	}
+	free(t->tab);
+	t->tab = NULL;
+	t->nbuckets = 0;
+	t->ihead = t->itail = NULL;
+}
+
+int ft_mem_take(struct flow_table *t, uint64_t n)
+{
+	if (t->st.mem + n > t->st.budget)
+		return -1;
+	t->st.mem += n;
+	if (t->st.mem > t->st.peak_mem)
+		t->st.peak_mem = t->st.mem;
+	return 0;
+}
+
+void ft_mem_give(struct flow_table *t, uint64_t n)
+{
+	t->st.mem = n > t->st.mem ? 0 : t->st.mem - n;
+}
+
+/* ---- hash ------------------------------------------------------------------ */
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+static uint32_t hash_ep(uint32_t seed, const uint8_t *ip, uint16_t port, int family)
+{
+	uint32_t h = mix(seed, port), w;
+	int n = family == 6 ? 16 : 4;
+	for (int i = 0; i < n; i += 4) {
+		memcpy(&w, ip + i, 4);
+		h = mix(h, w);
+	}
+	return mix(h, seed);
+}
+
+/* Direction-independent: the two endpoint hashes are combined commutatively. */
+uint32_t ft_hash(const struct flow_table *t, const struct pkt *p)
+{
+	return hash_ep(t->seed, p->src, p->sport, p->family) +
+	       hash_ep(t->seed, p->dst, p->dport, p->family);
+}
+
+/* Constant sizes, so the compiler compares inline. */
+static int same_ip(const uint8_t *a, const uint8_t *b, int family)
+{
+	return family == 6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+}
+
+/* 0: p goes client->server, 1: server->client, -1: not this flow */
+static int fent_dir(const struct fent *f, const struct pkt *p)
+{
+	if (f->family != p->family)
+		return -1;
+	if (p->sport == f->cport && p->dport == f->sport &&
+	    same_ip(p->src, f->cip, p->family) && same_ip(p->dst, f->sip, p->family))
+		return DIR_C2S;
+	if (p->sport == f->sport && p->dport == f->cport &&
+	    same_ip(p->src, f->sip, p->family) && same_ip(p->dst, f->cip, p->family))
+		return DIR_S2C;
+	return -1;
+}
+
+/* ---- table ------------------------------------------------------------------ */
+
+static void tab_grow(struct flow_table *t)
+{
+	size_t nb = t->nbuckets ? t->nbuckets * 2 : 1024;
+	struct fent **n = xcalloc(nb, sizeof *n);
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct fent *f = t->tab[i], *next;
+		for (; f; f = next) {
+			next = f->hnext;
+			f->hnext = n[f->hash & (nb - 1)];
+			n[f->hash & (nb - 1)] = f;
+		}
+	}
+	/* the bucket array is accounted too: half of it is new */
+	ft_mem_give(t, t->nbuckets * sizeof *n);
+	t->st.mem += nb * sizeof *n;
+	free(t->tab);
+	t->tab = n;
+	t->nbuckets = nb;
+}
+
+struct fent *ft_find(struct flow_table *t, const struct pkt *p, uint32_t h, int *dir)
+{
+	if (!t->nbuckets)
+		return NULL;
+	for (struct fent *f = t->tab[h & (t->nbuckets - 1)]; f; f = f->hnext)
+		if (f->hash == h && (*dir = fent_dir(f, p)) >= 0)
+			return f;
+	return NULL;
+}
+
+static void idle_unlink(struct flow_table *t, struct fent *f)
+{
+	*(f->iprev ? &f->iprev->inext : &t->ihead) = f->inext;
+	*(f->inext ? &f->inext->iprev : &t->itail) = f->iprev;
+	f->iprev = f->inext = NULL;
+}
+
+static void idle_append(struct flow_table *t, struct fent *f)
+{
+	f->inext = NULL;
+	f->iprev = t->itail;
+	*(t->itail ? &t->itail->inext : &t->ihead) = f;
+	t->itail = f;
+}
+
+struct fent *ft_insert(struct flow_table *t, const struct pkt *p, uint32_t h,
+                       int client_is_src)
+{
+	if (ft_mem_take(t, sizeof(struct fent)))
+		return NULL;
+	if (t->st.open_flows >= t->nbuckets)
+		tab_grow(t);
+	struct fent *f = xcalloc(1, sizeof *f);
+	size_t n = p->family == 6 ? 16 : 4;
+	f->hash = h;
+	f->family = p->family;
+	memcpy(f->cip, client_is_src ? p->src : p->dst, n);
+	memcpy(f->sip, client_is_src ? p->dst : p->src, n);
+	f->cport = client_is_src ? p->sport : p->dport;
+	f->sport = client_is_src ? p->dport : p->sport;
+	if (p->has_mac) {
+		f->has_mac = 1;
+		memcpy(f->cmac, client_is_src ? p->mac_src : p->mac_dst, 6);
+		memcpy(f->smac, client_is_src ? p->mac_dst : p->mac_src, 6);
+	}
+	f->hnext = t->tab[h & (t->nbuckets - 1)];
+	t->tab[h & (t->nbuckets - 1)] = f;
+	f->last_ts = t->now;
+	idle_append(t, f);
+	t->st.flows++;
+	if (++t->st.open_flows > t->st.peak_flows)
+		t->st.peak_flows = t->st.open_flows;
+	return f;
+}
+
+void ft_remove(struct flow_table *t, struct fent *f)
+{
+	struct fent **pp = &t->tab[f->hash & (t->nbuckets - 1)];
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	idle_unlink(t, f);
+	ft_pend_free(t, f);
+	free(f);
+	ft_mem_give(t, sizeof *f);
+	t->st.open_flows--;
+}
+
+void ft_touch(struct flow_table *t, struct fent *f, uint64_t ts)
+{
+	if (ts > t->now)
+		t->now = ts;
+	f->last_ts = t->now;
+	if (t->itail != f) {
+		idle_unlink(t, f);
+		idle_append(t, f);
+	}
+}
+
+struct fent *ft_idle(const struct flow_table *t)
+{
+	struct fent *f = t->ihead;
+	if (f && t->st.idle_ns && t->now - f->last_ts > t->st.idle_ns)
+		return f;
+	return NULL;
+}
+
+/* ---- frames waiting for the flow to be classified --------------------------- */
+
+int ft_pend_push(struct flow_table *t, struct fent *f, const struct pkt *p,
+                 uint64_t ts, uint32_t no, uint32_t wirelen, int dir)
+{
+	if (f->npend == FT_PEND_MAX)
+		return -1;
+	if (f->npend == f->cappend) {
+		unsigned cap = f->cappend ? 2u * f->cappend : 1u;
+		if (ft_mem_take(t, (uint64_t)(cap - f->cappend) * sizeof *f->pend))
+			return -1;
+		f->pend = xrealloc(f->pend, cap * sizeof *f->pend);
+		f->cappend = (uint8_t)cap;
+	}
+	struct pend_frame *w = &f->pend[f->npend++];
+	w->p = *p;
+	w->p.payload = NULL;
+	w->p.cap_paylen = 0;
+	w->ts = ts;
+	w->no = no;
+	w->wirelen = wirelen;
+	w->dir = (uint8_t)dir;
+	return 0;
+}
+
+void ft_pend_free(struct flow_table *t, struct fent *f)
+{
+	ft_mem_give(t, (uint64_t)f->cappend * sizeof *f->pend);
+	free(f->pend);
+	f->pend = NULL;
+	f->npend = f->cappend = 0;
+}
