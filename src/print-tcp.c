@@ -60,10 +60,11 @@ static void tcp_options(struct cur o, int cut, struct pkt *p)
 void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 {
 	const uint8_t *h = c.p;
-	p->kind = PK_TCP;
+	/* without the ports there is no flow: the frame stays PK_IP (F4) */
 	if (pkt_need(p, &c, wire, 20, "TCP: segment shorter than header",
 	             "TCP: header truncated") < 0)
 		return;
+	p->kind = PK_TCP;
 	p->sport = ld_be16(h);
 	p->dport = ld_be16(h + 2);
 	p->seq = ld_be32(h + 4);

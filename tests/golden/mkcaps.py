@@ -759,6 +759,19 @@ def cap_malformed_ip():
     return cap
 
 
+def cap_trunc_tcp():
+    """A frame whose TCP header the snaplen cut (the ports are there, the rest
+    is not), and one whose IP datagram is too short for a TCP header: no
+    phantom port-0 flow, both counted as not TCP."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    cv.pkt(0, TH_ACK, snap=14 + 20 + 10)
+    cv.pkt(0, TH_ACK, wire_ip=lambda b: b[:2] + struct.pack("!H", 30) + b[4:30])
+    std_quit(cv)
+    return cap
+
+
 def cap_idle():
     """Session 1 goes quiet after EHLO and never comes back; session 2 starts
     11 minutes later: session 1 ends by the idle timeout (600 s), before it."""
@@ -919,6 +932,7 @@ def corpus():
         ("snaplen.pcap", cap_snaplen, "pcap"),
         ("malformed-ip.pcap", cap_malformed_ip, "pcap"),
         ("interleaved.pcap", cap_interleaved, "pcap"),
+        ("trunc-tcp.pcap", cap_trunc_tcp, "pcap"),
         ("idle.pcap", cap_idle, "pcap"),
         ("eod-split.pcap", cap_eod_split, "pcap"),
         ("bare-lf.pcap", cap_bare_lf, "pcap"),
