@@ -68,9 +68,8 @@ struct flow *session_new(struct engine *e, struct fent *fe);
 void session_free(struct session *s);
 /* The session leaves the budget (it is printed or freed next). */
 void session_unaccount(struct engine *e, struct flow *f);
-void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
-                const struct pkt *p);
-/* An ARP/ND frame: to the open session it concerns, or to the ring. */
+/* An ARP/ND frame (fr has the frame's common fields): to the open session
+ * it concerns, or to the ring. */
 void arp_frame(struct engine *e, struct frame_rec *fr, const struct pkt *p);
 /* A new flow: a record, and a session at once if its port is SMTP's. */
 struct fent *flow_new(struct engine *e, const struct pkt *p, uint32_t h, int *dir);

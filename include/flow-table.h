@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 #include "decode.h"
 
 #define FT_PEND_MAX          16      /* frames without payload before "not SMTP" */
@@ -86,18 +87,11 @@ struct flow_table {
 void ft_init(struct flow_table *t, uint64_t budget, uint64_t idle_ns);
 /* Free every record (sessions are the engine's to free first). */
 void ft_destroy(struct flow_table *t);
-uint32_t ft_hash(const struct flow_table *t, const struct pkt *p);
-/* The record of p's flow and p's direction (DIR_C2S / DIR_S2C), or NULL. */
-struct fent *ft_find(struct flow_table *t, const struct pkt *p, uint32_t h, int *dir);
 /* A new record for p's flow; NULL (and counted) when over the budget. */
 struct fent *ft_insert(struct flow_table *t, const struct pkt *p, uint32_t h,
                        int client_is_src);
 /* Unlink and free a record (its session, if any, is already gone). */
 void ft_remove(struct flow_table *t, struct fent *f);
-/* p's frame arrived at ts: the flow is the most recently active. */
-void ft_touch(struct flow_table *t, struct fent *f, uint64_t ts);
-/* The least recently active record if it has been idle too long, else NULL. */
-struct fent *ft_idle(const struct flow_table *t);
 /* Keep a frame without payload; -1 when FT_PEND_MAX are kept already. */
 int ft_pend_push(struct flow_table *t, struct fent *f, const struct pkt *p,
                  uint64_t ts, uint32_t no, uint32_t wirelen, int dir);
@@ -105,5 +99,100 @@ void ft_pend_free(struct flow_table *t, struct fent *f);
 /* Memory accounting: 0 if `n` more bytes fit in the budget (and takes them). */
 int ft_mem_take(struct flow_table *t, uint64_t n);
 void ft_mem_give(struct flow_table *t, uint64_t n);
+
+/* ---- the per-frame path, inline ------------------------------------------ */
+
+static inline uint32_t ft_mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+static inline uint32_t ft_hash_ep(uint32_t seed, const uint8_t *ip, uint16_t port, int family)
+{
+	uint32_t h = seed ^ port, w;
+	int n = family == 6 ? 16 : 4;
+	for (int i = 0; i < n; i += 4) {
+		memcpy(&w, ip + i, 4);
+		h = ft_mix(h, w);
+	}
+	return h;
+}
+
+/* Direction-independent: the two endpoint hashes are combined commutatively. */
+static inline uint32_t ft_hash(const struct flow_table *t, const struct pkt *p)
+{
+	return ft_hash_ep(t->seed, p->src, p->sport, p->family) +
+	       ft_hash_ep(t->seed, p->dst, p->dport, p->family);
+}
+
+/* Constant sizes, so the compiler compares inline. */
+static inline int ft_same_ip(const uint8_t *a, const uint8_t *b, int family)
+{
+	return family == 6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+}
+
+/* 0: p goes client->server, 1: server->client, -1: not this flow */
+static inline int ft_dir(const struct fent *f, const struct pkt *p)
+{
+	if (f->family != p->family)
+		return -1;
+	if (p->sport == f->cport && p->dport == f->sport &&
+	    ft_same_ip(p->src, f->cip, p->family) && ft_same_ip(p->dst, f->sip, p->family))
+		return 0;
+	if (p->sport == f->sport && p->dport == f->cport &&
+	    ft_same_ip(p->src, f->sip, p->family) && ft_same_ip(p->dst, f->cip, p->family))
+		return 1;
+	return -1;
+}
+
+/* The record of p's flow and p's direction (DIR_C2S / DIR_S2C), or NULL. */
+static inline struct fent *ft_find(struct flow_table *t, const struct pkt *p, uint32_t h,
+                                   int *dir)
+{
+	if (!t->nbuckets)
+		return NULL;
+	for (struct fent *f = t->tab[h & (t->nbuckets - 1)]; f; f = f->hnext)
+		if (f->hash == h && (*dir = ft_dir(f, p)) >= 0)
+			return f;
+	return NULL;
+}
+
+static inline void ft_idle_unlink(struct flow_table *t, struct fent *f)
+{
+	*(f->iprev ? &f->iprev->inext : &t->ihead) = f->inext;
+	*(f->inext ? &f->inext->iprev : &t->itail) = f->iprev;
+	f->iprev = f->inext = NULL;
+}
+
+static inline void ft_idle_append(struct flow_table *t, struct fent *f)
+{
+	f->inext = NULL;
+	f->iprev = t->itail;
+	*(t->itail ? &t->itail->inext : &t->ihead) = f;
+	t->itail = f;
+}
+
+/* p's frame arrived at ts: the flow is the most recently active. */
+static inline void ft_touch(struct flow_table *t, struct fent *f, uint64_t ts)
+{
+	if (ts > t->now)
+		t->now = ts;
+	f->last_ts = t->now;
+	if (t->itail != f) {
+		ft_idle_unlink(t, f);
+		ft_idle_append(t, f);
+	}
+}
+
+/* The least recently active record if it has been idle too long, else NULL. */
+static inline struct fent *ft_idle(const struct flow_table *t)
+{
+	struct fent *f = t->ihead;
+	if (f && t->st.idle_ns && t->now - f->last_ts > t->st.idle_ns)
+		return f;
+	return NULL;
+}
 
 #endif

@@ -285,6 +285,18 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
 
 /* ---- frames ------------------------------------------------------------ */
 
+static void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
+                       const struct pkt *p)
+{
+	memset(fr, 0, sizeof *fr);
+	fr->no = no;
+	fr->ts_ns = ts;
+	fr->wirelen = wirelen;
+	fr->status = p->status;
+	fr->err = p->err;
+	fr->family = (uint8_t)p->family;
+}
+
 /* One TCP frame of a flow that has a session. */
 static void session_frame(struct engine *e, struct flow *f, int dir, const struct pkt *p,
                           uint64_t ts, uint32_t no, uint32_t wirelen)

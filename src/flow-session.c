@@ -151,18 +151,6 @@ void session_unaccount(struct engine *e, struct flow *f)
 	f->acct = 0;
 	e->ft.st.open_sessions--;
 }
-void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
-                       const struct pkt *p)
-{
-	memset(fr, 0, sizeof *fr);
-	fr->no = no;
-	fr->ts_ns = ts;
-	fr->wirelen = wirelen;
-	fr->status = p->status;
-	fr->err = p->err;
-	fr->family = (uint8_t)p->family;
-}
-
 void arp_frame(struct engine *e, struct frame_rec *fr, const struct pkt *p)
 {
 	fr->dir = DIR_OTHER;

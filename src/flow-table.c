@@ -51,53 +51,6 @@ void ft_mem_give(struct flow_table *t, uint64_t n)
 	t->st.mem = n > t->st.mem ? 0 : t->st.mem - n;
 }
 
-/* ---- hash ------------------------------------------------------------------ */
-
-static uint32_t mix(uint32_t h, uint32_t v)
-{
-	h ^= v;
-	h *= 0x9e3779b1u;
-	return h ^ (h >> 15);
-}
-
-static uint32_t hash_ep(uint32_t seed, const uint8_t *ip, uint16_t port, int family)
-{
-	uint32_t h = mix(seed, port), w;
-	int n = family == 6 ? 16 : 4;
-	for (int i = 0; i < n; i += 4) {
-		memcpy(&w, ip + i, 4);
-		h = mix(h, w);
-	}
-	return mix(h, seed);
-}
-
-/* Direction-independent: the two endpoint hashes are combined commutatively. */
-uint32_t ft_hash(const struct flow_table *t, const struct pkt *p)
-{
-	return hash_ep(t->seed, p->src, p->sport, p->family) +
-	       hash_ep(t->seed, p->dst, p->dport, p->family);
-}
-
-/* Constant sizes, so the compiler compares inline. */
-static int same_ip(const uint8_t *a, const uint8_t *b, int family)
-{
-	return family == 6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
-}
-
-/* 0: p goes client->server, 1: server->client, -1: not this flow */
-static int fent_dir(const struct fent *f, const struct pkt *p)
-{
-	if (f->family != p->family)
-		return -1;
-	if (p->sport == f->cport && p->dport == f->sport &&
-	    same_ip(p->src, f->cip, p->family) && same_ip(p->dst, f->sip, p->family))
-		return DIR_C2S;
-	if (p->sport == f->sport && p->dport == f->cport &&
-	    same_ip(p->src, f->sip, p->family) && same_ip(p->dst, f->cip, p->family))
-		return DIR_S2C;
-	return -1;
-}
-
 /* ---- table ------------------------------------------------------------------ */
 
 static void tab_grow(struct flow_table *t)
@@ -118,31 +71,6 @@ static void tab_grow(struct flow_table *t)
 	free(t->tab);
 	t->tab = n;
 	t->nbuckets = nb;
-}
-
-struct fent *ft_find(struct flow_table *t, const struct pkt *p, uint32_t h, int *dir)
-{
-	if (!t->nbuckets)
-		return NULL;
-	for (struct fent *f = t->tab[h & (t->nbuckets - 1)]; f; f = f->hnext)
-		if (f->hash == h && (*dir = fent_dir(f, p)) >= 0)
-			return f;
-	return NULL;
-}
-
-static void idle_unlink(struct flow_table *t, struct fent *f)
-{
-	*(f->iprev ? &f->iprev->inext : &t->ihead) = f->inext;
-	*(f->inext ? &f->inext->iprev : &t->itail) = f->iprev;
-	f->iprev = f->inext = NULL;
-}
-
-static void idle_append(struct flow_table *t, struct fent *f)
-{
-	f->inext = NULL;
-	f->iprev = t->itail;
-	*(t->itail ? &t->itail->inext : &t->ihead) = f;
-	t->itail = f;
 }
 
 struct fent *ft_insert(struct flow_table *t, const struct pkt *p, uint32_t h,
@@ -168,7 +96,7 @@ struct fent *ft_insert(struct flow_table *t, const struct pkt *p, uint32_t h,
 	f->hnext = t->tab[h & (t->nbuckets - 1)];
 	t->tab[h & (t->nbuckets - 1)] = f;
 	f->last_ts = t->now;
-	idle_append(t, f);
+	ft_idle_append(t, f);
 	t->st.flows++;
 	if (++t->st.open_flows > t->st.peak_flows)
 		t->st.peak_flows = t->st.open_flows;
@@ -183,30 +111,11 @@ void ft_remove(struct flow_table *t, struct fent *f)
 			*pp = f->hnext;
 			break;
 		}
-	idle_unlink(t, f);
+	ft_idle_unlink(t, f);
 	ft_pend_free(t, f);
 	free(f);
 	ft_mem_give(t, sizeof *f);
 	t->st.open_flows--;
-}
-
-void ft_touch(struct flow_table *t, struct fent *f, uint64_t ts)
-{
-	if (ts > t->now)
-		t->now = ts;
-	f->last_ts = t->now;
-	if (t->itail != f) {
-		idle_unlink(t, f);
-		idle_append(t, f);
-	}
-}
-
-struct fent *ft_idle(const struct flow_table *t)
-{
-	struct fent *f = t->ihead;
-	if (f && t->st.idle_ns && t->now - f->last_ts > t->st.idle_ns)
-		return f;
-	return NULL;
 }
 
 /* ---- frames waiting for the flow to be classified --------------------------- */
