@@ -9,6 +9,7 @@ usage: mkhostile.py KIND N OUTFILE [M]
   arp N M   N SMTP sessions left open (handshake + 220 greeting), then M ARP
             requests that concern none of them
   lf N      one SMTP session whose client sends N bytes of "\\n"
+  stale N   N SMTP sessions opened and left open, one every 100 ms
 
 Ethernet pcap, microsecond timestamps, correct checksums; deterministic.
 Standard library only; the output is generated at test time, never committed.
@@ -78,10 +79,10 @@ def gen_ack(w, n):
         w.put(tcp4(c, s, 50000, 443, 1, 1 + 1448 * i, A))
 
 
-def open_session(w, i):
+def open_session(w, i, gap_us=1):
     c = client_addr(i)
     cp = 1024 + i % 60000
-    w.put(tcp4(c, SRV, cp, 25, 100, 0, S))
+    w.put(tcp4(c, SRV, cp, 25, 100, 0, S), gap_us)
     w.put(tcp4(SRV, c, 25, cp, 500, 101, S | A))
     w.put(tcp4(c, SRV, cp, 25, 101, 501, A))
     g = b"220 mx.example ESMTP\r\n"
@@ -94,6 +95,11 @@ def gen_arp(w, n, m):
         open_session(w, i)
     for j in range(m):
         w.put(arp(bytes([172, 16, (j >> 8) & 255, j & 255]), bytes([172, 17, 0, 1])))
+
+
+def gen_stale(w, n):
+    for i in range(n):
+        open_session(w, i, 100_000)
 
 
 def gen_lf(w, n):
@@ -116,6 +122,8 @@ def main():
         gen_ack(w, n)
     elif kind == "arp":
         gen_arp(w, n, int(sys.argv[4]))
+    elif kind == "stale":
+        gen_stale(w, n)
     elif kind == "lf":
         gen_lf(w, n)
     else:
