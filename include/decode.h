@@ -1,7 +1,7 @@
 /* decode.h - link, network and transport decoding of one captured frame.
  *
  * One entry point, decode_frame(); the per-layer code is static inside
- * src/print-*.c style files.  Every read is bounds-checked (extract.h).  A
+ * src/dec-*.c style files.  Every read is bounds-checked (extract.h).  A
  * layer that runs out of captured bytes sets PKT_TRUNCATED; a layer whose
  * header is inconsistent (bad version, header length < minimum, length field
  * beyond the wire length) sets PKT_MALFORMED.  Either way the fields decoded

@@ -1,4 +1,4 @@
-/* print-ip.c - IPv4 and IPv6: addresses, TTL, id, fragments, the IPv6
+/* dec-ip.c - IPv4 and IPv6: addresses, TTL, id, fragments, the IPv6
  * extension header chain, then the upper layer.
  *
  * The datagram's own length field (IPv4 total length, IPv6 payload length)

@@ -1,4 +1,4 @@
-/* print-icmp6.c - ICMPv6, as far as neighbour discovery goes (RFC 4861).
+/* dec-icmp6.c - ICMPv6, as far as neighbour discovery goes (RFC 4861).
  *
  * Solicitations (135) and advertisements (136) are PK_ND with their target
  * and, if present, the link-layer address option that belongs to the type:

@@ -1,4 +1,4 @@
-/* print-tcp.c - the TCP header, its options, and the payload window.
+/* dec-tcp.c - the TCP header, its options, and the payload window.
  *
  * `wire` is the IP payload length, so the payload ends where the datagram
  * ends: Ethernet padding after a bare ACK never becomes payload bytes.

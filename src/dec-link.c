@@ -1,4 +1,4 @@
-/* print-link.c - decode_frame(): the link layer, then hand-off by ethertype
+/* dec-link.c - decode_frame(): the link layer, then hand-off by ethertype
  * (or address family) to the network layer.
  *
  * Link types: Ethernet with any number of 802.1Q/802.1ad tags, Linux cooked
