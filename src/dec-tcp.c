@@ -94,4 +94,9 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 	p->paylen = (uint32_t)(wire - hlen);
 	if (p->cap_paylen < p->paylen)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
+	else if (!p->status && !p->no_pseudo) {
+		p->tcp_csum = CSUM_UNCHECKED;
+		p->tcp_seg = h;
+		p->tcp_seglen = (uint32_t)wire;
+	}
 }

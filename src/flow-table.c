@@ -134,6 +134,8 @@ int ft_pend_push(struct flow_table *t, struct fent *f, const struct pkt *p,
 	}
 	struct pend_frame *w = &f->pend[f->npend++];
 	w->p = *p;
+	pkt_tcp_csum(&w->p);            /* a header only: the bytes go with this frame */
+	w->p.tcp_seg = NULL;
 	w->p.payload = NULL;
 	w->p.cap_paylen = 0;
 	w->ts = ts;
