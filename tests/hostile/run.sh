@@ -33,8 +33,9 @@ run() {
 	/usr/bin/time -f "%M %U %S" -o "$T/$name.time" "$ST" analyze "$@" "$cap" \
 		>"$T/$name.out" 2>"$T/$name.err"
 	RC=$?
-	read -r RSS u s < "$T/$name.time"
-	CPU=$(echo "$u $s" | awk '{print $1 + $2}')
+	# the last line: time prefixes "Command exited with non-zero status N"
+	RSS=$(tail -n 1 "$T/$name.time" | awk '{print $1}')
+	CPU=$(tail -n 1 "$T/$name.time" | awk '{print $2 + $3}')
 }
 
 # check NAME RSS_BOUND_MIB: the last run stayed under the bound and exited 0
