@@ -53,9 +53,13 @@ void ft_mem_give(struct flow_table *t, uint64_t n)
 
 /* ---- table ------------------------------------------------------------------ */
 
+/* Double the buckets (the array is in the budget: past it, chains grow
+ * longer instead, which is slower but still bounded). */
 static void tab_grow(struct flow_table *t)
 {
 	size_t nb = t->nbuckets ? t->nbuckets * 2 : 1024;
+	if (ft_mem_take(t, (nb - t->nbuckets) * sizeof *t->tab) && t->nbuckets)
+		return;
 	struct fent **n = xcalloc(nb, sizeof *n);
 	for (size_t i = 0; i < t->nbuckets; i++) {
 		struct fent *f = t->tab[i], *next;
@@ -65,9 +69,6 @@ static void tab_grow(struct flow_table *t)
 			n[f->hash & (nb - 1)] = f;
 		}
 	}
-	/* the bucket array is accounted too: half of it is new */
-	ft_mem_give(t, t->nbuckets * sizeof *n);
-	t->st.mem += nb * sizeof *n;
 	free(t->tab);
 	t->tab = n;
 	t->nbuckets = nb;
