@@ -76,8 +76,10 @@ void became_smtp(struct engine *e, struct flow *f)
 	}
 	f->qpos = e->qn;
 	e->q[e->qn++] = f;
-	arpx_add(&e->ax, &f->al, s);
-	f->indexed = 1;
+	if (!s->closed) {               /* closed: no more ARP/ND frames for it */
+		arpx_add(&e->ax, &f->al, s);
+		f->indexed = 1;
+	}
 }
 
 /* No more ARP/ND frames for it: closed, finished or freed. */
