@@ -56,6 +56,9 @@ static const char usage_text[] =
 "      --summary             one line per session\n"
 "      --port PORT           treat TCP port PORT as SMTP\n"
 "      --session N           only session N\n"
+"      --idle-timeout SECS   a flow idle this long (capture time) ends; its\n"
+"                            session is shown as incomplete (default 600, 0 never)\n"
+"      --memory-limit MIB    analyse no new flow past this much memory (default 512)\n"
 "\n"
 "common options:\n"
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
@@ -75,7 +78,7 @@ enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME,
 	O_INSECURE, O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
 };
 
 static const struct option long_opts[] = {
@@ -91,6 +94,8 @@ static const struct option long_opts[] = {
 	{ "fresh-arp", no_argument, NULL, O_FRESH_ARP },
 	{ "write", required_argument, NULL, 'w' },
 	{ "no-capture", no_argument, NULL, O_NO_CAPTURE },
+	{ "idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT },
+	{ "memory-limit", required_argument, NULL, O_MEMORY_LIMIT },
 	{ "starttls", no_argument, NULL, O_STARTTLS },
 	{ "no-starttls", no_argument, NULL, O_NO_STARTTLS },
 	{ "smtps", no_argument, NULL, O_SMTPS },
@@ -208,6 +213,16 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 		return -1;
 	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
 	case O_RAW_SEQ: a->oo.raw_seq = 1; return -1;
+	case O_IDLE_TIMEOUT:
+		if (number(arg, 0, 1L << 30, &v))
+			return usage_error("--idle-timeout: '%s' is not a number of seconds", arg);
+		a->eo.idle_timeout = v ? (int)v : -1;
+		return -1;
+	case O_MEMORY_LIMIT:
+		if (number(arg, 1, 1L << 30, &v))
+			return usage_error("--memory-limit: '%s' is not a number of MiB", arg);
+		a->eo.memory_limit_mb = (int)v;
+		return -1;
 	case 'h': fputs(usage_text, stdout); return 0;
 	case 'V': return version();
 	default: return EX_USAGE_;            /* getopt said what */
@@ -334,7 +349,8 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 		return r;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
-		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
+		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION ||
+		                   c == O_IDLE_TIMEOUT || c == O_MEMORY_LIMIT;
 		if (send_only(c) && cl->cmd != CMD_SEND)
 			return usage_error("%s is an option of send, not analyze", opt_name(c));
 		if (analyze_only && cl->cmd != CMD_ANALYZE)
