@@ -113,6 +113,7 @@ integ: $(BUILD)/smtptrace
 # The unit, golden and integration tests again under ASan+UBSan, the
 # capture thread under TSan.
 sanitize:
+	UNIT_LABEL=unit-asan GOLDEN_LABEL=golden-asan \
 	$(MAKE) BUILD=build-asan SANITIZE=address,undefined OPT='-O1 -g' unit golden build-asan/smtptrace
 	@INTEG_LABEL=integ-asan sh tests/integ/run.sh build-asan/smtptrace
 	$(MAKE) BUILD=build-tsan SANITIZE=thread OPT='-O1 -g' build-tsan/smtptrace
