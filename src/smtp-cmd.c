@@ -1,0 +1,300 @@
+/* smtp-cmd.c - the client direction: command lines (and what HELO, MAIL and
+ * RCPT tell about the session), commands answered before their line ended,
+ * and the bytes held while DATA or STARTTLS waits for the reply that
+ * decides how to read them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "smtp-int.h"
+#include "util-mem.h"
+
+/* ---- held bytes ---------------------------------------------------------- */
+
+static void hold_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
+{
+	if (!d->nheld)
+		d->held_off = off;
+	if (d->nheld + n > HOLD_LIMIT)
+		n = HOLD_LIMIT - d->nheld;
+	if (d->nheld + n > d->capheld) {
+		size_t cap = d->capheld ? d->capheld : 4096;
+		while (cap < d->nheld + n)
+			cap *= 2;
+		d->held = xrealloc(d->held, cap);
+		d->capheld = cap;
+	}
+	memcpy(d->held + d->nheld, p, n);
+	d->nheld += n;
+}
+
+/* A gap while holding: remember where it falls among the held bytes. */
+void hold_gap(struct dissector *d, uint64_t off, uint64_t n)
+{
+	if (!d->nheld && !d->nhgap)
+		d->held_off = off;
+	if (d->nhgap && d->hgap[d->nhgap - 1].at == d->nheld)
+		d->hgap[d->nhgap - 1].n += n;
+	else if (d->nhgap < sizeof d->hgap / sizeof d->hgap[0]) {
+		d->hgap[d->nhgap].at = d->nheld;
+		d->hgap[d->nhgap++].n = n;
+	} else
+		d->hgap[d->nhgap - 1].n += n;   /* never more than a handful */
+}
+
+void drop_held(struct dissector *d)
+{
+	free(d->held);
+	d->held = NULL;
+	d->nheld = d->capheld = 0;
+}
+
+/* Replay what was held now that the reply decided what it is. */
+void release_held(struct session *s)
+{
+	struct dissector *d = s->ds;
+	if (!d->nheld && !d->nhgap)
+		return;
+	uint8_t *h = d->held;
+	size_t n = d->nheld, pos = 0, ng = d->nhgap;
+	uint64_t off = d->held_off;
+	struct hgap g[sizeof d->hgap / sizeof d->hgap[0]];
+	memcpy(g, d->hgap, ng * sizeof g[0]);
+	d->held = NULL;
+	d->nheld = d->capheld = 0;
+	d->nhgap = 0;
+	for (size_t i = 0; i <= ng; i++) {
+		size_t upto = i < ng ? g[i].at : n;
+		if (upto > pos) {
+			client_bytes(s, off, h + pos, upto - pos);
+			off += upto - pos;
+			pos = upto;
+		}
+		if (i < ng) {
+			smtp_gap(s, DIR_C2S, off, g[i].n);
+			off += g[i].n;
+		}
+	}
+	free(h);
+}
+
+/* ---- what a command tells -------------------------------------------------- */
+
+/* "MAIL FROM:<a@b> SIZE=1" -> "a@b" (at most cap-1 bytes) */
+static void path_arg(const char *line, size_t len, char *out, size_t cap)
+{
+	const char *lt = memchr(line, '<', len);
+	const char *c = memchr(line, ':', len);
+	size_t i = 0;
+	const char *p, *end = line + len;
+	if (lt) {
+		for (p = lt + 1; p < end && *p != '>' && i + 1 < cap; p++)
+			out[i++] = *p;
+	} else if (c) {
+		for (p = c + 1; p < end && *p == ' '; p++)
+			;
+		for (; p < end && *p != ' ' && i + 1 < cap; p++)
+			out[i++] = *p;
+	}
+	out[i] = '\0';
+}
+
+/* What a HELO/EHLO/MAIL/RCPT line tells about the session. */
+static void command_effects(struct session *s, const char *verb, const char *line, size_t len)
+{
+	if (is_verb(verb, "EHLO") || is_verb(verb, "HELO") || is_verb(verb, "LHLO")) {
+		const char *a = len > 5 ? line + 5 : "";
+		size_t al = len > 5 ? len - 5 : 0;
+		if (al >= sizeof s->helo) al = sizeof s->helo - 1;
+		memcpy(s->helo, a, al);
+		s->helo[al] = '\0';
+	} else if (is_verb(verb, "MAIL")) {
+		s->transactions++;
+		if (!s->mail_from[0])
+			path_arg(line, len, s->mail_from, sizeof s->mail_from);
+	} else if (is_verb(verb, "RCPT")) {
+		char r[128];
+		path_arg(line, len, r, sizeof r);
+		size_t have = strlen(s->rcpts);
+		if (have + strlen(r) + 2 < sizeof s->rcpts)
+			snprintf(s->rcpts + have, sizeof s->rcpts - have, "%s%s", have ? "," : "", r);
+		s->nrcpt++;
+	}
+}
+
+/* ---- commands answered before their line ended ----------------------------- */
+
+/* A command that may be answered before its line is complete (the capture
+ * missed its tail): everything but those that change how the bytes after
+ * them are read, and AUTH, whose line must be seen whole to be redacted. */
+int early_ok(const char *verb)
+{
+	return known_verb(verb) && !is_verb(verb, "DATA") && !is_verb(verb, "BDAT") &&
+	       !is_verb(verb, "STARTTLS") && !is_verb(verb, "AUTH");
+}
+
+/* The early command's line is complete (o1: its end), or was cut by a gap. */
+void finish_early(struct session *s, const char *line, size_t len, uint64_t o1, int cut)
+{
+	struct dissector *d = s->ds;
+	struct exchange *x = &s->ex[d->early_ex - 1];
+	char verb[16];
+	d->early_ex = 0;
+	x->req_end = o1;
+	x->has_req_end = 1;
+	free(x->line);
+	x->line = NULL;
+	if (cut) {
+		char buf[TEXT_LIMIT + 32];
+		size_t l = len > TEXT_LIMIT ? TEXT_LIMIT : len;
+		if (l)
+			memcpy(buf, line, l);
+		memcpy(buf + l, " [cut by a gap]", 16);
+		x->line = dup_text(buf, l + 15, TEXT_LIMIT + 15);
+	} else
+		x->line = dup_text(line, len, TEXT_LIMIT);
+	smtp_command_verb(line, len, verb);
+	command_effects(s, verb, line, len);
+}
+
+/* A command line cut by a gap: its tail was lost. */
+void client_gap_cmd(struct session *s, uint64_t off, uint64_t n)
+{
+	struct dissector *d = s->ds;
+	struct line_asm *la = &d->la[0];
+	char verb[16] = "";
+	if (la->len)
+		smtp_command_verb(la->buf, la->len, verb);
+	if (d->early_ex)
+		finish_early(s, la->buf, la->len, off + n, 1);
+	else if (!d->resync[0] && !d->auth_cont && early_ok(verb) && n <= LINE_LIMIT) {
+		struct exchange *x = new_ex(s, EXK_COMMAND);
+		memcpy(x->verb, verb, sizeof verb);
+		x->req_off = la->off;
+		x->pipelined = owed(d) > 0;
+		push_pending(d, s->nex - 1);
+		d->early_ex = s->nex;
+		finish_early(s, la->buf, la->len, off + n, 1);
+	}
+	d->resync[0] = 1;
+}
+
+/* ---- command lines ----------------------------------------------------- */
+
+/* An answer to a 334 challenge (without a server side in the capture: any
+ * line after AUTH that is not a command). */
+static void auth_response(struct session *s, const char *line, size_t len, uint64_t o0,
+                          uint64_t o1)
+{
+	struct dissector *d = s->ds;
+	struct exchange *x = new_ex(s, EXK_AUTH);
+	x->req_off = o0;
+	x->req_end = o1;
+	x->has_req_end = 1;
+	auth_line(s, x, d->auth_mech, line, len, d->auth_step++);
+	d->auth_cont = 0;
+	push_pending(d, s->nex - 1);
+}
+
+/* DATA and STARTTLS: hold what follows until the reply decides. */
+static void hold_for_reply(struct session *s, const char *verb, uint64_t o1)
+{
+	struct dissector *d = s->ds;
+	d->hold_for = (int)(s->nex - 1);
+	if (is_verb(verb, "DATA") && !d->server_bytes && !d->greeted) {
+		/* no server side in this capture: assume the 354 */
+		d->cmode = CM_BODY_HDR;
+		start_body(s, o1, NULL);
+	} else
+		d->cmode = CM_HOLD;
+}
+
+/* A new command.  Returns 1 when the bytes after it are read otherwise. */
+static int command(struct session *s, const char *verb, const char *line, size_t len,
+                   uint64_t o0, uint64_t o1)
+{
+	struct dissector *d = s->ds;
+	struct exchange *x = new_ex(s, EXK_COMMAND);
+	memcpy(x->verb, verb, sizeof x->verb);
+	x->req_off = o0;
+	x->req_end = o1;
+	x->has_req_end = 1;
+	x->pipelined = owed(d) > 0;
+	push_pending(d, s->nex - 1);
+	if (is_verb(verb, "AUTH")) {
+		auth_command(s, x, line, len);
+		return 0;
+	}
+	x->line = dup_text(line, len, TEXT_LIMIT);
+	command_effects(s, verb, line, len);
+	if (is_verb(verb, "DATA") || is_verb(verb, "STARTTLS")) {
+		hold_for_reply(s, verb, o1);
+		return 1;
+	}
+	if (is_verb(verb, "BDAT")) {
+		bdat_command(s, x, line, len, o1);
+		return 1;
+	}
+	return 0;
+}
+
+static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
+                       uint64_t o1, size_t overlong)
+{
+	struct session *s = ctx;
+	struct dissector *d = s->ds;
+	char verb[16];
+
+	if (d->cmode == CM_BODY_HDR)
+		return body_line(ctx, line, len, o0, o1, overlong);
+	smtp_command_verb(line, len, verb);
+	if (d->resync[0]) {
+		if (!known_verb(verb))
+			return 0;          /* the rest of a line cut by a gap */
+		d->resync[0] = 0;
+	}
+	if (d->early_ex) {
+		if (s->ex[d->early_ex - 1].req_off == o0) {
+			finish_early(s, line, len, o1, 0);   /* already answered */
+			return 0;
+		}
+		d->early_ex = 0;
+	}
+	if (known_verb(verb))
+		d->auth_open = 0;
+	if (d->auth_cont || (d->auth_open && !d->server_bytes)) {
+		auth_response(s, line, len, o0, o1);
+		return 0;
+	}
+	return command(s, verb, line, len, o0, o1);
+}
+
+void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+{
+	struct dissector *d = s->ds;
+	if (d->eod_check && n)
+		eod_check(s, off, p, n);
+	while (n) {
+		size_t used;
+		switch (d->cmode) {
+		case CM_TLS:
+			return;
+		case CM_HOLD:
+			hold_bytes(d, off, p, n);
+			return;
+		case CM_BODY:
+			used = body_scan(s, off, p, n);
+			break;
+		case CM_BDAT:
+			used = bdat_bytes(s, off, p, n);
+			break;
+		default:
+			used = line_asm_feed(&d->la[0], p, n, client_line, s);
+			break;
+		}
+		if (!used)
+			return;            /* cannot happen; never spin */
+		p += used;
+		n -= used;
+		off += used;
+	}
+}

@@ -1,0 +1,171 @@
+/* smtp-diss.c - the SMTP dissector over reassembled TCP streams: its
+ * lifecycle, entry points, the queue of replies owed, gap routing.
+ *
+ * Two resumable parsers, one per direction, fed in capture order.  Client
+ * bytes are commands (split into lines), a message body after a 354 reply
+ * (scanned fast for the end-of-data line), BDAT chunks, AUTH responses after
+ * a 334, or TLS after STARTTLS.  Server bytes are replies, paired with the
+ * commands waiting for them in order (which is what makes pipelining work).
+ * Every command and reply keeps its byte range in its stream; render.c maps
+ * those ranges onto the frames that carried them. */
+#include <stdlib.h>
+#include <string.h>
+#include "smtp-int.h"
+#include "util-mem.h"
+
+/* ---- small helpers ------------------------------------------------------- */
+
+char *dup_text(const char *p, size_t n, size_t limit)
+{
+	if (n > limit)
+		n = limit;
+	char *s = xmalloc(n + 1);
+	memcpy(s, p, n);
+	s[n] = '\0';
+	/* control characters (rare) would drive the user's terminal */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			s[i] = '?';
+	}
+	return s;
+}
+
+struct exchange *new_ex(struct session *s, int kind)
+{
+	if (s->nex == s->capex)
+		xgrow(&s->ex, &s->capex, s->nex + 1, sizeof *s->ex, 16);
+	struct exchange *x = &s->ex[s->nex++];
+	memset(x, 0, sizeof *x);
+	x->kind = (uint8_t)kind;
+	return x;
+}
+
+void push_pending(struct dissector *d, size_t idx)
+{
+	if (d->pend_head > 0 && d->pend_head == d->npend)
+		d->pend_head = d->npend = 0;
+	if (d->npend == d->cappend)
+		xgrow(&d->pend, &d->cappend, d->npend + 1, sizeof *d->pend, 16);
+	d->pend[d->npend++] = idx;
+}
+
+long pop_pending(struct dissector *d)
+{
+	if (d->pend_head == d->npend)
+		return -1;
+	return (long)d->pend[d->pend_head++];
+}
+
+size_t owed(const struct dissector *d)
+{
+	return d->npend - d->pend_head;
+}
+
+int is_verb(const char *v, const char *w)
+{
+	return strcmp(v, w) == 0;
+}
+
+int known_verb(const char *v)
+{
+	static const char *const verbs[] = {
+		"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "VRFY", "EXPN",
+		"HELP", "NOOP", "QUIT", "STARTTLS", "AUTH", "ETRN", "TURN", "ATRN",
+		"LHLO", "XCLIENT", "XFORWARD", NULL
+	};
+	for (int i = 0; verbs[i]; i++)
+		if (strcmp(v, verbs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+struct dissector *smtp_new(struct session *s, int show_secrets)
+{
+	struct dissector *d = xcalloc(1, sizeof *d);
+	line_asm_init(&d->la[0], LINE_LIMIT, 0);
+	line_asm_init(&d->la[1], LINE_LIMIT, 0);
+	reply_asm_init(&d->ra, 4096);
+	d->show_secrets = show_secrets;
+	d->hold_for = -1;
+	d->s = s;
+	s->ds = d;
+	if (s->tls_implicit) {
+		d->cmode = CM_TLS;
+		d->tls_s2c = 1;
+	}
+	return d;
+}
+
+void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
+{
+	if (!s->ds)
+		return;
+	if (dir == DIR_C2S) {
+		if (off + n > s->ds->c2s_end)
+			s->ds->c2s_end = off + n;
+		client_bytes(s, off, p, n);
+	} else
+		server_bytes(s, off, p, n);
+}
+
+void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
+{
+	struct dissector *d = s->ds;
+	if (!d)
+		return;
+	if (dir == DIR_S2C) {
+		if (!(d->tls_s2c && off >= s->tls_off[DIR_S2C]))
+			server_gap(s, off, n);
+		return;
+	}
+	if (off + n > d->c2s_end)
+		d->c2s_end = off + n;
+	switch (d->cmode) {
+	case CM_HOLD:
+		hold_gap(d, off, n);
+		return;
+	case CM_BODY_HDR:
+	case CM_BODY:
+		body_gap(s, off, n);
+		break;
+	case CM_BDAT:
+		bdat_gap(s, off, n);
+		break;
+	case CM_CMD:
+		client_gap_cmd(s, off, n);
+		break;
+	default:
+		break;
+	}
+	line_asm_reset(&d->la[0], off + n);
+}
+
+void smtp_end(struct session *s)
+{
+	struct dissector *d = s->ds;
+	if (!d)
+		return;
+	if (d->cmode == CM_HOLD)
+		release_held(s);
+	if (d->body_ex) {
+		struct exchange *x = &s->ex[d->body_ex - 1];
+		x->req_end = s->d[DIR_C2S].next;
+	}
+}
+
+void smtp_free(struct session *s)
+{
+	struct dissector *d = s->ds;
+	if (!d)
+		return;
+	line_asm_free(&d->la[0]);
+	line_asm_free(&d->la[1]);
+	reply_asm_free(&d->ra);
+	free(d->held);
+	free(d->pend);
+	free(d);
+	s->ds = NULL;
+}

@@ -1,0 +1,216 @@
+/* smtp-reply.c - the server direction: reply lines assembled into replies,
+ * each paired with the oldest command waiting for one (pipelining), and
+ * judged: a 354 opens the message, a 220 to STARTTLS starts TLS, a 334
+ * asks for an AUTH response. */
+#include <ctype.h>
+#include <string.h>
+#include "smtp-int.h"
+
+/* The reply to DATA or STARTTLS that decides how the held bytes read. */
+static void judge_hold(struct session *s, struct exchange *x, int code)
+{
+	struct dissector *d = s->ds;
+	if (is_verb(x->verb, "DATA")) {
+		if (code == 354) {
+			uint64_t at = x->req_end;
+			d->cmode = CM_BODY_HDR;
+			line_asm_reset(&d->la[0], at);
+			start_body(s, at, NULL);
+		} else {
+			d->cmode = CM_CMD;
+			line_asm_reset(&d->la[0], x->req_end);
+		}
+		release_held(s);
+	} else if (is_verb(x->verb, "STARTTLS")) {
+		if (code == 220) {
+			d->cmode = CM_TLS;
+			s->starttls = 1;
+			s->tls_off[DIR_C2S] = x->req_end;
+			d->tls_s2c = 1;
+			drop_held(d);
+		} else {
+			d->cmode = CM_CMD;
+			line_asm_reset(&d->la[0], x->req_end);
+			release_held(s);
+		}
+	}
+}
+
+static void judge(struct session *s, struct exchange *x, int code)
+{
+	struct dissector *d = s->ds;
+	if (s->ncodes < (int)(sizeof s->codes / sizeof s->codes[0]))
+		s->codes[s->ncodes++] = code;
+	if (x->kind == EXK_GREETING) {
+		d->greeted = 1;
+		return;
+	}
+	if ((x->kind == EXK_COMMAND && is_verb(x->verb, "AUTH")) || x->kind == EXK_AUTH) {
+		d->auth_cont = code == 334;
+		return;
+	}
+	if (x->kind == EXK_COMMAND && (int)(x - s->ex) == d->hold_for && d->cmode == CM_HOLD)
+		judge_hold(s, x, code);
+}
+
+/* A command whose line has begun but not ended, answered already (the
+ * capture missed its tail), or NULL. */
+static struct exchange *early_target(struct session *s)
+{
+	struct dissector *d = s->ds;
+	struct line_asm *la = &d->la[0];
+	if (!d->greeted || d->cmode != CM_CMD || d->resync[0] || d->auth_cont ||
+	    d->early_ex || la->len < 4)
+		return NULL;
+	char verb[16];
+	smtp_command_verb(la->buf, la->len, verb);
+	if (!early_ok(verb))
+		return NULL;
+	struct exchange *x = new_ex(s, EXK_COMMAND);
+	memcpy(x->verb, verb, sizeof verb);
+	x->req_off = la->off;
+	x->req_end = la->off + line_asm_pending(la);
+	x->line = dup_text(la->buf, la->len, TEXT_LIMIT);
+	d->early_ex = s->nex;
+	return x;
+}
+
+/* The exchange a complete reply belongs to: the oldest command waiting for
+ * one; else a command whose line has begun but not ended; else a greeting
+ * or an unsolicited reply. */
+static struct exchange *reply_target(struct session *s)
+{
+	struct dissector *d = s->ds;
+	long i = pop_pending(d);
+	if (i >= 0)
+		return &s->ex[i];
+	struct exchange *x = early_target(s);
+	if (x)
+		return x;
+	return new_ex(s, d->greeted ? EXK_REPLY : EXK_GREETING);
+}
+
+/* A reply is complete: act on it.  A reply to a message whose end was not
+ * seen, after bytes of it were lost, means the end of data was among them. */
+static void reply_done(struct session *s, struct exchange *x)
+{
+	struct dissector *d = s->ds;
+	if (d->body_ex && x == &s->ex[d->body_ex - 1] &&
+	    (d->cmode == CM_BODY || d->cmode == CM_BODY_HDR) && x->bi && x->bi->gap) {
+		end_body(s, d->c2s_end);
+		x->bi->complete = 0;
+		d->resync[0] = 1;
+	}
+	judge(s, x, x->reply_code);
+}
+
+/* The first line's text of a reply assembled in ra. */
+static char *first_text(const char *t, size_t cap)
+{
+	const char *nl = strchr(t, '\n');
+	return dup_text(t, nl ? (size_t)(nl - t) : strlen(t), cap);
+}
+
+static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
+                       uint64_t o1, size_t overlong)
+{
+	struct session *s = ctx;
+	struct dissector *d = s->ds;
+	(void)overlong;
+	if (!d->rep_open) {
+		d->rep_start = o0;
+		d->rep_open = 1;
+	}
+	int r = reply_asm_line(&d->ra, line, len);
+	if (r < 0) {
+		d->rep_open = 0;
+		return 0;              /* not a reply line: skipped (resync) */
+	}
+	d->resync[1] = 0;
+	if (r == 0)
+		return 0;
+	d->rep_open = 0;
+
+	struct exchange *x = reply_target(s);
+	x->reply_code = d->ra.r.code;
+	x->reply_lines = d->ra.r.nlines;
+	x->reply_inconsistent = d->ra.r.inconsistent;
+	x->reply_text = first_text(d->ra.r.text ? d->ra.r.text : "", TEXT_LIMIT);
+	x->rep_off = d->rep_start;
+	x->rep_end = o1;
+	reply_done(s, x);
+	if (d->tls_s2c) {
+		s->tls_off[DIR_S2C] = o1;
+		return 1;              /* what follows the 220 is TLS */
+	}
+	return 0;
+}
+
+/* The code of a partial reply line cut by a gap ("250-..." or "250 ..."), 0 if none. */
+static int partial_code(const struct line_asm *la)
+{
+	const char *b = la->buf;
+	if (la->len < 3 || b[0] < '2' || b[0] > '5' || !isdigit((unsigned char)b[1]) ||
+	    !isdigit((unsigned char)b[2]) || (la->len > 3 && b[3] != ' ' && b[3] != '-'))
+		return 0;
+	return (b[0] - '0') * 100 + (b[1] - '0') * 10 + (b[2] - '0');
+}
+
+/* Close a reply cut by a gap at the gap's end. */
+static void close_cut_reply(struct session *s, int code, int lines, const char *text,
+                            size_t tlen, uint64_t start, uint64_t end)
+{
+	struct dissector *d = s->ds;
+	struct exchange *x = reply_target(s);
+	x->reply_code = code;
+	x->reply_lines = lines;
+	x->reply_text = dup_text(text, tlen, TEXT_LIMIT);
+	x->rep_off = start;
+	x->rep_end = end;
+	reply_done(s, x);
+	if (d->tls_s2c && !s->tls_off[DIR_S2C])
+		s->tls_off[DIR_S2C] = end;
+}
+
+/* A server gap: when it begins inside a reply (a line or a multi-line reply
+ * open), the rest of that reply is in the gap: close it there, so the
+ * replies after the gap still pair with the right commands. */
+void server_gap(struct session *s, uint64_t off, uint64_t n)
+{
+	struct dissector *d = s->ds;
+	struct line_asm *la = &d->la[1];
+	int code = 0, lines = 0;
+	const char *text = "";
+	size_t tlen = 0;
+	uint64_t start = la->off;
+	if (d->ra.active) {
+		code = d->ra.r.code;
+		lines = d->ra.r.nlines + 1;
+		text = d->ra.r.text ? d->ra.r.text : "";
+		const char *nl = strchr(text, '\n');
+		tlen = nl ? (size_t)(nl - text) : strlen(text);
+		if (d->rep_open)
+			start = d->rep_start;
+	} else if ((code = partial_code(la)) != 0) {
+		lines = 1;
+		text = la->len > 4 ? la->buf + 4 : "";
+		tlen = la->len > 4 ? la->len - 4 : 0;
+	}
+	if (code && !(d->tls_s2c && start >= s->tls_off[DIR_S2C]))
+		close_cut_reply(s, code, lines, text, tlen, start, off + n);
+	line_asm_reset(la, off + n);
+	d->rep_open = 0;
+	reply_asm_free(&d->ra);
+	reply_asm_init(&d->ra, 4096);
+	d->resync[1] = 1;
+}
+
+void server_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+{
+	struct dissector *d = s->ds;
+	d->server_bytes += n;
+	if (d->tls_s2c && off >= s->tls_off[DIR_S2C])
+		return;
+	size_t used = line_asm_feed(&d->la[1], p, n, server_line, s);
+	(void)used;                    /* stopped early only at the STARTTLS 220 */
+}
