@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "smtp_line.h"
+#include "app.h"
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
@@ -83,12 +84,6 @@ struct body_info {
 	int complete;            /* end of data seen */
 };
 
-struct dissector;            /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
- * is followed by '.'; returns its index (not counted), or n. */
-size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
-
-/* smtp.c */
-
 /* Per direction.  The fields every segment touches come first, packed,
  * so a segment costs few cache lines; counters and the queue follow. */
 struct dirstate {
@@ -126,10 +121,10 @@ struct session {
 	uint8_t hlen;
 	char history[21];        /* Zeek-style; at most one of each letter */
 	uint64_t hseen;          /* letters in history, bit (c - 'A') */
-	struct dissector *ds;
 	uint64_t first_ts, last_ts;
 	struct dirstate d[2];
 	/* the rest */
+	struct app_stack app;    /* application parsers (app.h) */
 	void *owner;             /* the engine's flow that holds it */
 	void *eng;               /* the engine */
 	uint32_t index;          /* 1-based, in order of first SMTP frame */
@@ -172,8 +167,10 @@ void reasm_free(struct session *s);
  * is followed by '.'; returns its index (not counted), or n. */
 size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
 
-/* smtp.c */
-struct dissector *smtp_new(struct session *s, int show_secrets);
+/* smtp-diss.c: the session's application parsers (app.h), SMTP first (TLS
+ * first with tls_implicit); these wrap app_open/app_data/app_gap/app_end/
+ * app_close on s->app. */
+void smtp_new(struct session *s, int show_secrets);
 void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
 void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
 void smtp_end(struct session *s);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "app.h"
 #include "session.h"
 
 #define LINE_LIMIT   4096      /* bytes kept of one line */
@@ -43,6 +44,7 @@ struct dissector {
 	struct body_info *bi;    /* that exchange's message (stable: ex[] may move) */
 	uint64_t c2s_end;        /* end of the client bytes (and gaps) seen so far */
 	struct session *s;       /* the session this parser writes into */
+	struct app_stack *stack; /* the stack it is a layer of (hands off through it) */
 	struct line_asm la[2];
 	struct reply_asm ra;
 	int show_secrets;
@@ -76,7 +78,7 @@ struct dissector {
 
 /* smtp-diss.c */
 char *dup_text(const char *p, size_t n, size_t limit);
-struct exchange *new_ex(struct session *s, int kind);
+struct exchange *new_ex(struct dissector *d, int kind);
 void push_pending(struct dissector *d, size_t idx);
 long pop_pending(struct dissector *d);
 size_t owed(const struct dissector *d);
@@ -84,35 +86,34 @@ int is_verb(const char *v, const char *w);
 int known_verb(const char *v);
 
 /* smtp-cmd.c */
-void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n);
-void client_gap_cmd(struct session *s, uint64_t off, uint64_t n);
+void client_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+void client_gap_cmd(struct dissector *d, uint64_t off, uint64_t n);
 void hold_gap(struct dissector *d, uint64_t off, uint64_t n);
-void release_held(struct session *s);
-void drop_held(struct dissector *d);
+void release_held(struct dissector *d);
 int early_ok(const char *verb);
-void finish_early(struct session *s, const char *line, size_t len, uint64_t o1, int cut);
+void finish_early(struct dissector *d, const char *line, size_t len, uint64_t o1, int cut);
 
 /* smtp-body.c */
-struct body_info *cur_body(struct session *s);
-void start_body(struct session *s, uint64_t off, struct exchange *owner);
-void end_body(struct session *s, uint64_t end);
+struct body_info *cur_body(struct dissector *d);
+void start_body(struct dissector *d, uint64_t off, struct exchange *owner);
+void end_body(struct dissector *d, uint64_t end);
 int body_line(void *ctx, const char *line, size_t len, uint64_t o0, uint64_t o1,
               size_t overlong);
-size_t body_scan(struct session *s, uint64_t off, const uint8_t *p, size_t n);
-size_t bdat_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n);
-void body_gap(struct session *s, uint64_t off, uint64_t n);
-void bdat_gap(struct session *s, uint64_t off, uint64_t n);
-void bdat_command(struct session *s, struct exchange *x, const char *line, size_t len,
+size_t body_scan(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+size_t bdat_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+void body_gap(struct dissector *d, uint64_t off, uint64_t n);
+void bdat_gap(struct dissector *d, uint64_t off, uint64_t n);
+void bdat_command(struct dissector *d, struct exchange *x, const char *line, size_t len,
                   uint64_t o1);
-void eod_check(struct session *s, uint64_t off, const uint8_t *p, size_t n);
+void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
 
 /* smtp-reply.c */
-void server_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n);
-void server_gap(struct session *s, uint64_t off, uint64_t n);
+void server_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+void server_gap(struct dissector *d, uint64_t off, uint64_t n);
 
 /* smtp-auth.c */
-void auth_line(struct session *s, struct exchange *x, const char *mech,
+void auth_line(struct dissector *d, struct exchange *x, const char *mech,
                const char *resp, size_t rlen, int step);
-void auth_command(struct session *s, struct exchange *x, const char *line, size_t len);
+void auth_command(struct dissector *d, struct exchange *x, const char *line, size_t len);
 
 #endif

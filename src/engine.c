@@ -304,12 +304,14 @@ static void session_free(struct session *s)
 	free(s->frames);
 }
 
-/* ---- reassembly sink: decide SMTP on the first bytes, then dissect ------- */
+/* ---- reassembly sink: decide SMTP on the first bytes, then dispatch ------ */
 
+/* Bytes go to the session's application parsers (app.h): SMTP, which hands
+ * the rest of each direction to the TLS record parser at STARTTLS. */
 static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
 {
 	if (s->is_smtp == 0) {
-		int r = smtp_looks_like(dir, p, n);
+		int r = app_smtp.detect(dir, p, n);
 		if (r < 0)
 			return;
 		if (r == 0) {
@@ -323,13 +325,13 @@ static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p
 		adopt_arp(s->eng, s);
 	}
 	if (s->is_smtp == 1)
-		smtp_data(s, dir, off, p, n);
+		app_data(&s->app, dir, off, p, n);
 }
 
 static void sink_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 {
 	if (s->is_smtp == 1)
-		smtp_gap(s, dir, off, n);
+		app_gap(&s->app, dir, off, n);
 }
 
 static const struct reasm_sink sink = { sink_data, sink_gap };

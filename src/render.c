@@ -505,6 +505,11 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 	const struct fmap *m = &v->fm[i];
 	char vb[24];
 	if (m->tls) {
+		char lb[200];
+		if (app_label(&s->app, f->dir, f->off, f->len, lb, sizeof lb)) {
+			sb_add(r, "%s", lb);      /* the TLS record parser's words */
+			return;
+		}
 		const char *t = f->tls_type == 22 ? "TLS handshake" : f->tls_type == 23 ? "TLS application data" :
 		                f->tls_type == 21 ? "TLS alert" : f->tls_type == 20 ? "TLS change cipher spec" :
 		                "TLS (continuation)";

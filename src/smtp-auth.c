@@ -51,10 +51,9 @@ static int auth_plain(struct dissector *d, const uint8_t *dec, size_t n, char *b
 	return 1;
 }
 
-void auth_line(struct session *s, struct exchange *x, const char *mech,
+void auth_line(struct dissector *d, struct exchange *x, const char *mech,
                const char *resp, size_t rlen, int step)
 {
-	struct dissector *d = s->ds;
 	uint8_t dec[256];
 	char buf[TEXT_LIMIT + 64];
 	size_t n = smtp_base64_decode(resp, rlen, dec, sizeof dec);
@@ -86,9 +85,8 @@ void auth_line(struct session *s, struct exchange *x, const char *mech,
 
 /* "AUTH MECH [initial-response]": the line shown names the mechanism; the
  * response is a secret. */
-void auth_command(struct session *s, struct exchange *x, const char *line, size_t len)
+void auth_command(struct dissector *d, struct exchange *x, const char *line, size_t len)
 {
-	struct dissector *d = s->ds;
 	char mech[16] = "";
 	const char *sp = memchr(line, ' ', len), *r = NULL;
 	size_t rlen = 0;
@@ -112,7 +110,7 @@ void auth_command(struct session *s, struct exchange *x, const char *line, size_
 	char buf[TEXT_LIMIT + 96];
 	if (r && rlen) {
 		struct exchange tmp = { 0 };
-		auth_line(s, &tmp, mech, r, rlen, d->auth_step++);
+		auth_line(d, &tmp, mech, r, rlen, d->auth_step++);
 		snprintf(buf, sizeof buf, "AUTH %s (%s)", mech, tmp.line);
 		free(tmp.line);
 	} else

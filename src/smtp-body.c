@@ -8,18 +8,17 @@
 #include "smtp-int.h"
 #include "util-mem.h"
 
-struct body_info *cur_body(struct session *s)
+struct body_info *cur_body(struct dissector *d)
 {
-	struct dissector *d = s->ds;
 	return d->body_ex ? d->bi : NULL;
 }
 
-void start_body(struct session *s, uint64_t off, struct exchange *owner)
+void start_body(struct dissector *d, uint64_t off, struct exchange *owner)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct exchange *x = owner;
 	if (!x) {
-		x = new_ex(s, EXK_BODY);
+		x = new_ex(d, EXK_BODY);
 		x->req_off = x->req_end = off;
 		push_pending(d, s->nex - 1);
 	}
@@ -31,9 +30,9 @@ void start_body(struct session *s, uint64_t off, struct exchange *owner)
 	d->bs = BS_BOL;
 }
 
-void end_body(struct session *s, uint64_t end)
+void end_body(struct dissector *d, uint64_t end)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct exchange *x = &s->ex[d->body_ex - 1];
 	x->req_end = end;
 	x->has_req_end = 1;
@@ -97,14 +96,13 @@ static void header_field(struct dissector *d, struct body_info *b, const char *l
 int body_line(void *ctx, const char *line, size_t len, uint64_t o0, uint64_t o1,
               size_t overlong)
 {
-	struct session *s = ctx;
-	struct dissector *d = s->ds;
-	struct body_info *b = cur_body(s);
+	struct dissector *d = ctx;
+	struct body_info *b = cur_body(d);
 	const char *u;
 	size_t ulen;
 	int eod = smtp_dot_unstuff_line(line, len, &u, &ulen);
 	if (eod && !overlong) {
-		end_body(s, o1);
+		end_body(d, o1);
 		return 1;
 	}
 	if (eod) {
@@ -132,15 +130,15 @@ int body_line(void *ctx, const char *line, size_t len, uint64_t o0, uint64_t o1,
 static int bdat_header_line(void *ctx, const char *line, size_t len, uint64_t o0,
                             uint64_t o1, size_t overlong)
 {
-	struct session *s = ctx;
-	struct body_info *b = cur_body(s);
+	struct dissector *d = ctx;
+	struct body_info *b = cur_body(d);
 	(void)o0; (void)o1; (void)overlong;
 	if (!b || len == 0) {
 		if (b)
 			b->in_headers = 0;
 		return 1;
 	}
-	header_field(s->ds, b, line, len);
+	header_field(d, b, line, len);
 	return 0;
 }
 
@@ -174,10 +172,9 @@ static size_t bol_step(struct dissector *d, uint8_t c, uint64_t *lines, uint64_t
 /* Body after the header section: count lines and stuffed dots, find the
  * end-of-data line; no copy, no per-line call.  Returns bytes consumed (up
  * to and including the end-of-data line when found). */
-size_t body_scan(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+size_t body_scan(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	struct dissector *d = s->ds;
-	struct body_info *b = cur_body(s);
+	struct body_info *b = cur_body(d);
 	size_t i = 0, eodlen = 0;
 	uint64_t lines = 0, dots = 0;
 	while (i < n && !eodlen) {
@@ -211,17 +208,16 @@ size_t body_scan(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 		b->stuffed += dots;
 	}
 	if (eodlen)
-		end_body(s, off + i);
+		end_body(d, off + i);
 	return i;
 }
 
 /* ---- BDAT (RFC 3030) ---------------------------------------------------- */
 
 /* "BDAT size [LAST]": the chunk follows the line, raw. */
-void bdat_command(struct session *s, struct exchange *x, const char *line, size_t len,
+void bdat_command(struct dissector *d, struct exchange *x, const char *line, size_t len,
                   uint64_t o1)
 {
-	struct dissector *d = s->ds;
 	unsigned long long sz = 0;
 	const char *q = line + 4, *end = line + len;
 	while (q < end && *q == ' ')
@@ -230,7 +226,7 @@ void bdat_command(struct session *s, struct exchange *x, const char *line, size_
 		sz = sz * 10 + (unsigned)(*q++ - '0');
 	d->bdat_left = sz;
 	if (!d->body_ex)
-		start_body(s, o1, x);      /* headers are parsed from the first chunk on */
+		start_body(d, o1, x);      /* headers are parsed from the first chunk on */
 	d->cmode = sz ? CM_BDAT : CM_CMD;
 	if (!sz && len >= 4 && strstr(x->line, "LAST") && x->bi) {
 		x->bi->complete = 1;
@@ -238,14 +234,14 @@ void bdat_command(struct session *s, struct exchange *x, const char *line, size_
 	}
 }
 
-size_t bdat_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+size_t bdat_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct exchange *x = &s->ex[s->nex - 1];
 	size_t used = n < d->bdat_left ? n : (size_t)d->bdat_left;
 	d->bdat_left -= used;
 	x->req_end = off + used;
-	struct body_info *b = cur_body(s);
+	struct body_info *b = cur_body(d);
 	if (b) {
 		b->size += used;
 		for (size_t i = 0; i < used; i++)
@@ -253,7 +249,7 @@ size_t bdat_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 		/* a header line split across two chunks is lost: the line
 		 * assembler is reset between chunks for the next BDAT command */
 		if (b->in_headers)
-			line_asm_feed(&d->la[0], p, used, bdat_header_line, s);
+			line_asm_feed(&d->la[0], p, used, bdat_header_line, d);
 	}
 	if (!d->bdat_left) {
 		d->cmode = CM_CMD;
@@ -268,10 +264,10 @@ size_t bdat_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 
 /* ---- gaps inside a message ---------------------------------------------- */
 
-void body_gap(struct session *s, uint64_t off, uint64_t n)
+void body_gap(struct dissector *d, uint64_t off, uint64_t n)
 {
-	struct dissector *d = s->ds;
-	struct body_info *b = cur_body(s);
+	struct session *s = d->s;
+	struct body_info *b = cur_body(d);
 	if (b) {
 		b->gap += n;
 		b->size += n;
@@ -288,10 +284,10 @@ void body_gap(struct session *s, uint64_t off, uint64_t n)
 	}
 }
 
-void bdat_gap(struct session *s, uint64_t off, uint64_t n)
+void bdat_gap(struct dissector *d, uint64_t off, uint64_t n)
 {
-	struct dissector *d = s->ds;
-	struct body_info *b = cur_body(s);
+	struct session *s = d->s;
+	struct body_info *b = cur_body(d);
 	if (b) {
 		b->gap += n;
 		b->size += n < d->bdat_left ? n : d->bdat_left;
@@ -307,9 +303,8 @@ void bdat_gap(struct session *s, uint64_t off, uint64_t n)
 
 /* The first bytes after a gap in an answered message: a command there
  * means the end of data was in the gap. */
-void eod_check(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	struct dissector *d = s->ds;
 	d->eod_check = 0;
 	if (off != d->eod_check_off || (d->cmode != CM_BODY && d->cmode != CM_BODY_HDR) ||
 	    !d->body_ex)
@@ -318,8 +313,8 @@ void eod_check(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 	size_t vl = smtp_command_verb((const char *)p, n < 16 ? n : 16, verb);
 	if (vl && vl < n && known_verb(verb) &&
 	    (p[vl] == ' ' || p[vl] == '\r' || p[vl] == '\n')) {
-		struct body_info *b = cur_body(s);
-		end_body(s, off);
+		struct body_info *b = cur_body(d);
+		end_body(d, off);
 		if (b)
 			b->complete = 0;
 	}

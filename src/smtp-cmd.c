@@ -41,17 +41,10 @@ void hold_gap(struct dissector *d, uint64_t off, uint64_t n)
 		d->hgap[d->nhgap - 1].n += n;   /* never more than a handful */
 }
 
-void drop_held(struct dissector *d)
+/* Replay what was held now that the reply decided what it is: through the
+ * stack, so after a STARTTLS 220 the bytes reach the TLS layer. */
+void release_held(struct dissector *d)
 {
-	free(d->held);
-	d->held = NULL;
-	d->nheld = d->capheld = 0;
-}
-
-/* Replay what was held now that the reply decided what it is. */
-void release_held(struct session *s)
-{
-	struct dissector *d = s->ds;
 	if (!d->nheld && !d->nhgap)
 		return;
 	uint8_t *h = d->held;
@@ -65,12 +58,12 @@ void release_held(struct session *s)
 	for (size_t i = 0; i <= ng; i++) {
 		size_t upto = i < ng ? g[i].at : n;
 		if (upto > pos) {
-			client_bytes(s, off, h + pos, upto - pos);
+			app_data(d->stack, DIR_C2S, off, h + pos, upto - pos);
 			off += upto - pos;
 			pos = upto;
 		}
 		if (i < ng) {
-			smtp_gap(s, DIR_C2S, off, g[i].n);
+			app_gap(d->stack, DIR_C2S, off, g[i].n);
 			off += g[i].n;
 		}
 	}
@@ -99,8 +92,9 @@ static void path_arg(const char *line, size_t len, char *out, size_t cap)
 }
 
 /* What a HELO/EHLO/MAIL/RCPT line tells about the session. */
-static void command_effects(struct session *s, const char *verb, const char *line, size_t len)
+static void command_effects(struct dissector *d, const char *verb, const char *line, size_t len)
 {
+	struct session *s = d->s;
 	if (is_verb(verb, "EHLO") || is_verb(verb, "HELO") || is_verb(verb, "LHLO")) {
 		const char *a = len > 5 ? line + 5 : "";
 		size_t al = len > 5 ? len - 5 : 0;
@@ -133,9 +127,9 @@ int early_ok(const char *verb)
 }
 
 /* The early command's line is complete (o1: its end), or was cut by a gap. */
-void finish_early(struct session *s, const char *line, size_t len, uint64_t o1, int cut)
+void finish_early(struct dissector *d, const char *line, size_t len, uint64_t o1, int cut)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct exchange *x = &s->ex[d->early_ex - 1];
 	char verb[16];
 	d->early_ex = 0;
@@ -153,27 +147,27 @@ void finish_early(struct session *s, const char *line, size_t len, uint64_t o1, 
 	} else
 		x->line = dup_text(line, len, TEXT_LIMIT);
 	smtp_command_verb(line, len, verb);
-	command_effects(s, verb, line, len);
+	command_effects(d, verb, line, len);
 }
 
 /* A command line cut by a gap: its tail was lost. */
-void client_gap_cmd(struct session *s, uint64_t off, uint64_t n)
+void client_gap_cmd(struct dissector *d, uint64_t off, uint64_t n)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct line_asm *la = &d->la[0];
 	char verb[16] = "";
 	if (la->len)
 		smtp_command_verb(la->buf, la->len, verb);
 	if (d->early_ex)
-		finish_early(s, la->buf, la->len, off + n, 1);
+		finish_early(d, la->buf, la->len, off + n, 1);
 	else if (!d->resync[0] && !d->auth_cont && early_ok(verb) && n <= LINE_LIMIT) {
-		struct exchange *x = new_ex(s, EXK_COMMAND);
+		struct exchange *x = new_ex(d, EXK_COMMAND);
 		memcpy(x->verb, verb, sizeof verb);
 		x->req_off = la->off;
 		x->pipelined = owed(d) > 0;
 		push_pending(d, s->nex - 1);
 		d->early_ex = s->nex;
-		finish_early(s, la->buf, la->len, off + n, 1);
+		finish_early(d, la->buf, la->len, off + n, 1);
 	}
 	d->resync[0] = 1;
 }
@@ -182,38 +176,38 @@ void client_gap_cmd(struct session *s, uint64_t off, uint64_t n)
 
 /* An answer to a 334 challenge (without a server side in the capture: any
  * line after AUTH that is not a command). */
-static void auth_response(struct session *s, const char *line, size_t len, uint64_t o0,
+static void auth_response(struct dissector *d, const char *line, size_t len, uint64_t o0,
                           uint64_t o1)
 {
-	struct dissector *d = s->ds;
-	struct exchange *x = new_ex(s, EXK_AUTH);
+	struct session *s = d->s;
+	struct exchange *x = new_ex(d, EXK_AUTH);
 	x->req_off = o0;
 	x->req_end = o1;
 	x->has_req_end = 1;
-	auth_line(s, x, d->auth_mech, line, len, d->auth_step++);
+	auth_line(d, x, d->auth_mech, line, len, d->auth_step++);
 	d->auth_cont = 0;
 	push_pending(d, s->nex - 1);
 }
 
 /* DATA and STARTTLS: hold what follows until the reply decides. */
-static void hold_for_reply(struct session *s, const char *verb, uint64_t o1)
+static void hold_for_reply(struct dissector *d, const char *verb, uint64_t o1)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	d->hold_for = (int)(s->nex - 1);
 	if (is_verb(verb, "DATA") && !d->server_bytes && !d->greeted) {
 		/* no server side in this capture: assume the 354 */
 		d->cmode = CM_BODY_HDR;
-		start_body(s, o1, NULL);
+		start_body(d, o1, NULL);
 	} else
 		d->cmode = CM_HOLD;
 }
 
 /* A new command.  Returns 1 when the bytes after it are read otherwise. */
-static int command(struct session *s, const char *verb, const char *line, size_t len,
+static int command(struct dissector *d, const char *verb, const char *line, size_t len,
                    uint64_t o0, uint64_t o1)
 {
-	struct dissector *d = s->ds;
-	struct exchange *x = new_ex(s, EXK_COMMAND);
+	struct session *s = d->s;
+	struct exchange *x = new_ex(d, EXK_COMMAND);
 	memcpy(x->verb, verb, sizeof x->verb);
 	x->req_off = o0;
 	x->req_end = o1;
@@ -221,17 +215,17 @@ static int command(struct session *s, const char *verb, const char *line, size_t
 	x->pipelined = owed(d) > 0;
 	push_pending(d, s->nex - 1);
 	if (is_verb(verb, "AUTH")) {
-		auth_command(s, x, line, len);
+		auth_command(d, x, line, len);
 		return 0;
 	}
 	x->line = dup_text(line, len, TEXT_LIMIT);
-	command_effects(s, verb, line, len);
+	command_effects(d, verb, line, len);
 	if (is_verb(verb, "DATA") || is_verb(verb, "STARTTLS")) {
-		hold_for_reply(s, verb, o1);
+		hold_for_reply(d, verb, o1);
 		return 1;
 	}
 	if (is_verb(verb, "BDAT")) {
-		bdat_command(s, x, line, len, o1);
+		bdat_command(d, x, line, len, o1);
 		return 1;
 	}
 	return 0;
@@ -240,8 +234,8 @@ static int command(struct session *s, const char *verb, const char *line, size_t
 static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
                        uint64_t o1, size_t overlong)
 {
-	struct session *s = ctx;
-	struct dissector *d = s->ds;
+	struct dissector *d = ctx;
+	struct session *s = d->s;
 	char verb[16];
 
 	if (d->cmode == CM_BODY_HDR)
@@ -254,7 +248,7 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	}
 	if (d->early_ex) {
 		if (s->ex[d->early_ex - 1].req_off == o0) {
-			finish_early(s, line, len, o1, 0);   /* already answered */
+			finish_early(d, line, len, o1, 0);   /* already answered */
 			return 0;
 		}
 		d->early_ex = 0;
@@ -262,17 +256,16 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	if (known_verb(verb))
 		d->auth_open = 0;
 	if (d->auth_cont || (d->auth_open && !d->server_bytes)) {
-		auth_response(s, line, len, o0, o1);
+		auth_response(d, line, len, o0, o1);
 		return 0;
 	}
-	return command(s, verb, line, len, o0, o1);
+	return command(d, verb, line, len, o0, o1);
 }
 
-void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+void client_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	struct dissector *d = s->ds;
 	if (d->eod_check && n)
-		eod_check(s, off, p, n);
+		eod_check(d, off, p, n);
 	while (n) {
 		size_t used;
 		switch (d->cmode) {
@@ -282,13 +275,13 @@ void client_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
 			hold_bytes(d, off, p, n);
 			return;
 		case CM_BODY:
-			used = body_scan(s, off, p, n);
+			used = body_scan(d, off, p, n);
 			break;
 		case CM_BDAT:
-			used = bdat_bytes(s, off, p, n);
+			used = bdat_bytes(d, off, p, n);
 			break;
 		default:
-			used = line_asm_feed(&d->la[0], p, n, client_line, s);
+			used = line_asm_feed(&d->la[0], p, n, client_line, d);
 			break;
 		}
 		if (!used)

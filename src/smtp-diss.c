@@ -10,6 +10,7 @@
  * those ranges onto the frames that carried them. */
 #include <stdlib.h>
 #include <string.h>
+#include "app.h"
 #include "smtp-int.h"
 #include "util-mem.h"
 
@@ -31,8 +32,9 @@ char *dup_text(const char *p, size_t n, size_t limit)
 	return s;
 }
 
-struct exchange *new_ex(struct session *s, int kind)
+struct exchange *new_ex(struct dissector *d, int kind)
 {
+	struct session *s = d->s;
 	if (s->nex == s->capex)
 		xgrow(&s->ex, &s->capex, s->nex + 1, sizeof *s->ex, 16);
 	struct exchange *x = &s->ex[s->nex++];
@@ -80,45 +82,38 @@ int known_verb(const char *v)
 	return 0;
 }
 
-/* ---- entry points ------------------------------------------------------ */
+/* ---- the parser (app.h) -------------------------------------------------- */
 
-struct dissector *smtp_new(struct session *s, int show_secrets)
+static void *smtp_create(struct app_stack *a)
 {
 	struct dissector *d = xcalloc(1, sizeof *d);
 	line_asm_init(&d->la[0], LINE_LIMIT, 0);
 	line_asm_init(&d->la[1], LINE_LIMIT, 0);
 	reply_asm_init(&d->ra, 4096);
-	d->show_secrets = show_secrets;
+	d->show_secrets = a->o.show_secrets;
 	d->hold_for = -1;
-	d->s = s;
-	s->ds = d;
-	if (s->tls_implicit) {
-		d->cmode = CM_TLS;
-		d->tls_s2c = 1;
-	}
+	d->s = a->s;
+	d->stack = a;
 	return d;
 }
 
-void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
+static void smtp_p_data(void *ctx, int dir, uint64_t off, const uint8_t *p, size_t n)
 {
-	if (!s->ds)
-		return;
+	struct dissector *d = ctx;
 	if (dir == DIR_C2S) {
-		if (off + n > s->ds->c2s_end)
-			s->ds->c2s_end = off + n;
-		client_bytes(s, off, p, n);
+		if (off + n > d->c2s_end)
+			d->c2s_end = off + n;
+		client_bytes(d, off, p, n);
 	} else
-		server_bytes(s, off, p, n);
+		server_bytes(d, off, p, n);
 }
 
-void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
+static void smtp_p_gap(void *ctx, int dir, uint64_t off, uint64_t n)
 {
-	struct dissector *d = s->ds;
-	if (!d)
-		return;
+	struct dissector *d = ctx;
 	if (dir == DIR_S2C) {
-		if (!(d->tls_s2c && off >= s->tls_off[DIR_S2C]))
-			server_gap(s, off, n);
+		if (!(d->tls_s2c && off >= d->s->tls_off[DIR_S2C]))
+			server_gap(d, off, n);
 		return;
 	}
 	if (off + n > d->c2s_end)
@@ -129,13 +124,13 @@ void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 		return;
 	case CM_BODY_HDR:
 	case CM_BODY:
-		body_gap(s, off, n);
+		body_gap(d, off, n);
 		break;
 	case CM_BDAT:
-		bdat_gap(s, off, n);
+		bdat_gap(d, off, n);
 		break;
 	case CM_CMD:
-		client_gap_cmd(s, off, n);
+		client_gap_cmd(d, off, n);
 		break;
 	default:
 		break;
@@ -143,29 +138,67 @@ void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 	line_asm_reset(&d->la[0], off + n);
 }
 
-void smtp_end(struct session *s)
+static void smtp_p_end(void *ctx)
 {
-	struct dissector *d = s->ds;
-	if (!d)
-		return;
+	struct dissector *d = ctx;
+	struct session *s = d->s;
 	if (d->cmode == CM_HOLD)
-		release_held(s);
+		release_held(d);
 	if (d->body_ex) {
 		struct exchange *x = &s->ex[d->body_ex - 1];
-		x->req_end = s->d[DIR_C2S].next;
+		x->req_end = d->c2s_end;
 	}
 }
 
-void smtp_free(struct session *s)
+static void smtp_p_destroy(void *ctx)
 {
-	struct dissector *d = s->ds;
-	if (!d)
-		return;
+	struct dissector *d = ctx;
 	line_asm_free(&d->la[0]);
 	line_asm_free(&d->la[1]);
 	reply_asm_free(&d->ra);
 	free(d->held);
 	free(d->pend);
 	free(d);
-	s->ds = NULL;
+}
+
+const struct app_parser app_smtp = {
+	.name = "smtp",
+	.detect = smtp_looks_like,
+	.create = smtp_create,
+	.data = smtp_p_data,
+	.gap = smtp_p_gap,
+	.end = smtp_p_end,
+	.destroy = smtp_p_destroy,
+	.label = NULL,
+};
+
+/* ---- the session's entry points -------------------------------------------- */
+
+void smtp_new(struct session *s, int show_secrets)
+{
+	struct app_opts o = { .show_secrets = show_secrets };
+	app_open(&s->app, s, s->tls_implicit ? &app_tls : &app_smtp, &o);
+}
+
+void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
+{
+	if (s->app.n)
+		app_data(&s->app, dir, off, p, n);
+}
+
+void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n)
+{
+	if (s->app.n)
+		app_gap(&s->app, dir, off, n);
+}
+
+void smtp_end(struct session *s)
+{
+	if (s->app.n)
+		app_end(&s->app);
+}
+
+void smtp_free(struct session *s)
+{
+	app_close(&s->app);
 }

@@ -7,38 +7,39 @@
 #include "smtp-int.h"
 
 /* The reply to DATA or STARTTLS that decides how the held bytes read. */
-static void judge_hold(struct session *s, struct exchange *x, int code)
+static void judge_hold(struct dissector *d, struct exchange *x, int code)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	if (is_verb(x->verb, "DATA")) {
 		if (code == 354) {
 			uint64_t at = x->req_end;
 			d->cmode = CM_BODY_HDR;
 			line_asm_reset(&d->la[0], at);
-			start_body(s, at, NULL);
+			start_body(d, at, NULL);
 		} else {
 			d->cmode = CM_CMD;
 			line_asm_reset(&d->la[0], x->req_end);
 		}
-		release_held(s);
+		release_held(d);
 	} else if (is_verb(x->verb, "STARTTLS")) {
 		if (code == 220) {
 			d->cmode = CM_TLS;
 			s->starttls = 1;
 			s->tls_off[DIR_C2S] = x->req_end;
 			d->tls_s2c = 1;
-			drop_held(d);
+			app_handoff(d->stack, d, &app_tls, DIR_C2S, x->req_end);
+			release_held(d);
 		} else {
 			d->cmode = CM_CMD;
 			line_asm_reset(&d->la[0], x->req_end);
-			release_held(s);
+			release_held(d);
 		}
 	}
 }
 
-static void judge(struct session *s, struct exchange *x, int code)
+static void judge(struct dissector *d, struct exchange *x, int code)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	if (s->ncodes < (int)(sizeof s->codes / sizeof s->codes[0]))
 		s->codes[s->ncodes++] = code;
 	if (x->kind == EXK_GREETING) {
@@ -50,14 +51,14 @@ static void judge(struct session *s, struct exchange *x, int code)
 		return;
 	}
 	if (x->kind == EXK_COMMAND && (int)(x - s->ex) == d->hold_for && d->cmode == CM_HOLD)
-		judge_hold(s, x, code);
+		judge_hold(d, x, code);
 }
 
 /* A command whose line has begun but not ended, answered already (the
  * capture missed its tail), or NULL. */
-static struct exchange *early_target(struct session *s)
+static struct exchange *early_target(struct dissector *d)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct line_asm *la = &d->la[0];
 	if (!d->greeted || d->cmode != CM_CMD || d->resync[0] || d->auth_cont ||
 	    d->early_ex || la->len < 4)
@@ -66,7 +67,7 @@ static struct exchange *early_target(struct session *s)
 	smtp_command_verb(la->buf, la->len, verb);
 	if (!early_ok(verb))
 		return NULL;
-	struct exchange *x = new_ex(s, EXK_COMMAND);
+	struct exchange *x = new_ex(d, EXK_COMMAND);
 	memcpy(x->verb, verb, sizeof verb);
 	x->req_off = la->off;
 	x->req_end = la->off + line_asm_pending(la);
@@ -78,30 +79,30 @@ static struct exchange *early_target(struct session *s)
 /* The exchange a complete reply belongs to: the oldest command waiting for
  * one; else a command whose line has begun but not ended; else a greeting
  * or an unsolicited reply. */
-static struct exchange *reply_target(struct session *s)
+static struct exchange *reply_target(struct dissector *d)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	long i = pop_pending(d);
 	if (i >= 0)
 		return &s->ex[i];
-	struct exchange *x = early_target(s);
+	struct exchange *x = early_target(d);
 	if (x)
 		return x;
-	return new_ex(s, d->greeted ? EXK_REPLY : EXK_GREETING);
+	return new_ex(d, d->greeted ? EXK_REPLY : EXK_GREETING);
 }
 
 /* A reply is complete: act on it.  A reply to a message whose end was not
  * seen, after bytes of it were lost, means the end of data was among them. */
-static void reply_done(struct session *s, struct exchange *x)
+static void reply_done(struct dissector *d, struct exchange *x)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	if (d->body_ex && x == &s->ex[d->body_ex - 1] &&
 	    (d->cmode == CM_BODY || d->cmode == CM_BODY_HDR) && x->bi && x->bi->gap) {
-		end_body(s, d->c2s_end);
+		end_body(d, d->c2s_end);
 		x->bi->complete = 0;
 		d->resync[0] = 1;
 	}
-	judge(s, x, x->reply_code);
+	judge(d, x, x->reply_code);
 }
 
 /* The first line's text of a reply assembled in ra. */
@@ -114,8 +115,8 @@ static char *first_text(const char *t, size_t cap)
 static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
                        uint64_t o1, size_t overlong)
 {
-	struct session *s = ctx;
-	struct dissector *d = s->ds;
+	struct dissector *d = ctx;
+	struct session *s = d->s;
 	(void)overlong;
 	if (!d->rep_open) {
 		d->rep_start = o0;
@@ -131,16 +132,17 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		return 0;
 	d->rep_open = 0;
 
-	struct exchange *x = reply_target(s);
+	struct exchange *x = reply_target(d);
 	x->reply_code = d->ra.r.code;
 	x->reply_lines = d->ra.r.nlines;
 	x->reply_inconsistent = d->ra.r.inconsistent;
 	x->reply_text = first_text(d->ra.r.text ? d->ra.r.text : "", TEXT_LIMIT);
 	x->rep_off = d->rep_start;
 	x->rep_end = o1;
-	reply_done(s, x);
+	reply_done(d, x);
 	if (d->tls_s2c) {
 		s->tls_off[DIR_S2C] = o1;
+		app_handoff(d->stack, d, &app_tls, DIR_S2C, o1);
 		return 1;              /* what follows the 220 is TLS */
 	}
 	return 0;
@@ -157,27 +159,29 @@ static int partial_code(const struct line_asm *la)
 }
 
 /* Close a reply cut by a gap at the gap's end. */
-static void close_cut_reply(struct session *s, int code, int lines, const char *text,
+static void close_cut_reply(struct dissector *d, int code, int lines, const char *text,
                             size_t tlen, uint64_t start, uint64_t end)
 {
-	struct dissector *d = s->ds;
-	struct exchange *x = reply_target(s);
+	struct session *s = d->s;
+	struct exchange *x = reply_target(d);
 	x->reply_code = code;
 	x->reply_lines = lines;
 	x->reply_text = dup_text(text, tlen, TEXT_LIMIT);
 	x->rep_off = start;
 	x->rep_end = end;
-	reply_done(s, x);
-	if (d->tls_s2c && !s->tls_off[DIR_S2C])
+	reply_done(d, x);
+	if (d->tls_s2c && !s->tls_off[DIR_S2C]) {
 		s->tls_off[DIR_S2C] = end;
+		app_handoff(d->stack, d, &app_tls, DIR_S2C, end);
+	}
 }
 
 /* A server gap: when it begins inside a reply (a line or a multi-line reply
  * open), the rest of that reply is in the gap: close it there, so the
  * replies after the gap still pair with the right commands. */
-void server_gap(struct session *s, uint64_t off, uint64_t n)
+void server_gap(struct dissector *d, uint64_t off, uint64_t n)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	struct line_asm *la = &d->la[1];
 	int code = 0, lines = 0;
 	const char *text = "";
@@ -197,7 +201,7 @@ void server_gap(struct session *s, uint64_t off, uint64_t n)
 		tlen = la->len > 4 ? la->len - 4 : 0;
 	}
 	if (code && !(d->tls_s2c && start >= s->tls_off[DIR_S2C]))
-		close_cut_reply(s, code, lines, text, tlen, start, off + n);
+		close_cut_reply(d, code, lines, text, tlen, start, off + n);
 	line_asm_reset(la, off + n);
 	d->rep_open = 0;
 	reply_asm_free(&d->ra);
@@ -205,12 +209,12 @@ void server_gap(struct session *s, uint64_t off, uint64_t n)
 	d->resync[1] = 1;
 }
 
-void server_bytes(struct session *s, uint64_t off, const uint8_t *p, size_t n)
+void server_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	struct dissector *d = s->ds;
+	struct session *s = d->s;
 	d->server_bytes += n;
 	if (d->tls_s2c && off >= s->tls_off[DIR_S2C])
 		return;
-	size_t used = line_asm_feed(&d->la[1], p, n, server_line, s);
+	size_t used = line_asm_feed(&d->la[1], p, n, server_line, d);
 	(void)used;                    /* stopped early only at the STARTTLS 220 */
 }
