@@ -52,12 +52,15 @@ struct dissector {
 	uint8_t *held;
 	size_t nheld, capheld;
 	uint64_t held_off;
+	uint64_t held_dropped;   /* bytes past HOLD_LIMIT, replayed as a gap */
 	int hold_for;            /* index of the exchange whose reply decides */
 	/* replies owed, oldest first (exchange indices) */
 	size_t *pend;
 	size_t npend, cappend, pend_head;
 	int greeted;
 	uint64_t bdat_left;
+	size_t bdat_ex;          /* exchange index of the BDAT whose chunk is read */
+	int bdat_last;           /* that BDAT said LAST */
 	int auth_cont;           /* the next client line answers a 334 */
 	char auth_mech[16];
 	int auth_step;

@@ -214,10 +214,33 @@ size_t body_scan(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 
 /* ---- BDAT (RFC 3030) ---------------------------------------------------- */
 
+/* "BDAT size [LAST]" (RFC 3030 2): is the last token LAST, in any case? */
+static int bdat_is_last(const char *q, const char *end)
+{
+	while (q < end && *q == ' ')
+		q++;
+	const char *w = q;
+	while (q < end && *q != ' ')
+		q++;
+	while (end > q && end[-1] == ' ')
+		end--;
+	return q - w == 4 && q == end && strncasecmp(w, "LAST", 4) == 0;
+}
+
+/* The chunk is over: with LAST, so is the message. */
+static void bdat_chunk_done(struct dissector *d, struct body_info *b)
+{
+	if (d->bdat_last && b) {
+		b->complete = 1;
+		d->body_ex = 0;
+	}
+}
+
 /* "BDAT size [LAST]": the chunk follows the line, raw. */
 void bdat_command(struct dissector *d, struct exchange *x, const char *line, size_t len,
                   uint64_t o1)
 {
+	struct session *s = d->s;
 	unsigned long long sz = 0;
 	const char *q = line + 4, *end = line + len;
 	while (q < end && *q == ' ')
@@ -225,19 +248,19 @@ void bdat_command(struct dissector *d, struct exchange *x, const char *line, siz
 	while (q < end && *q >= '0' && *q <= '9' && sz < (1ULL << 40))
 		sz = sz * 10 + (unsigned)(*q++ - '0');
 	d->bdat_left = sz;
+	d->bdat_last = bdat_is_last(q, end);
+	d->bdat_ex = (size_t)(x - s->ex);
 	if (!d->body_ex)
 		start_body(d, o1, x);      /* headers are parsed from the first chunk on */
 	d->cmode = sz ? CM_BDAT : CM_CMD;
-	if (!sz && len >= 4 && strstr(x->line, "LAST") && x->bi) {
-		x->bi->complete = 1;
-		d->body_ex = 0;
-	}
+	if (!sz)
+		bdat_chunk_done(d, cur_body(d));
 }
 
 size_t bdat_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
 	struct session *s = d->s;
-	struct exchange *x = &s->ex[s->nex - 1];
+	struct exchange *x = &s->ex[d->bdat_ex];
 	size_t used = n < d->bdat_left ? n : (size_t)d->bdat_left;
 	d->bdat_left -= used;
 	x->req_end = off + used;
@@ -254,10 +277,7 @@ size_t bdat_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 	if (!d->bdat_left) {
 		d->cmode = CM_CMD;
 		line_asm_reset(&d->la[0], off + used);
-		if (x->line && strstr(x->line, "LAST") && b) {
-			b->complete = 1;
-			d->body_ex = 0;
-		}
+		bdat_chunk_done(d, b);
 	}
 	return used;
 }
@@ -298,7 +318,7 @@ void bdat_gap(struct dissector *d, uint64_t off, uint64_t n)
 		d->resync[0] = 1;
 	} else
 		d->bdat_left -= n;
-	s->ex[s->nex - 1].req_end = off + n;
+	s->ex[d->bdat_ex].req_end = off + n;
 }
 
 /* The first bytes after a gap in an answered message: a command there

@@ -10,12 +10,20 @@
 
 /* ---- held bytes ---------------------------------------------------------- */
 
+/* Keep client bytes until the reply decides; past HOLD_LIMIT they are not
+ * kept but recorded as a gap, so the offsets after them stay right. */
 static void hold_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	if (!d->nheld)
+	if (!d->nheld && !d->nhgap)
 		d->held_off = off;
-	if (d->nheld + n > HOLD_LIMIT)
-		n = HOLD_LIMIT - d->nheld;
+	if (d->nheld + n > HOLD_LIMIT) {
+		size_t keep = HOLD_LIMIT - d->nheld;
+		d->held_dropped += n - keep;
+		if (keep)
+			hold_bytes(d, off, p, keep);
+		hold_gap(d, off + keep, n - keep);
+		return;
+	}
 	if (d->nheld + n > d->capheld) {
 		size_t cap = d->capheld ? d->capheld : 4096;
 		while (cap < d->nheld + n)

@@ -132,8 +132,14 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		return 0;
 	d->rep_open = 0;
 
+	/* RFC 5321 4.2.1: a multi-line reply whose lines carry different
+	 * codes is malformed; its last line is taken as the answer */
+	struct reply_line last;
+	int code = d->ra.r.code;
+	if (d->ra.r.inconsistent && smtp_parse_reply_line(line, len, &last))
+		code = last.code;
 	struct exchange *x = reply_target(d);
-	x->reply_code = d->ra.r.code;
+	x->reply_code = code;
 	x->reply_lines = d->ra.r.nlines;
 	x->reply_inconsistent = d->ra.r.inconsistent;
 	x->reply_text = first_text(d->ra.r.text ? d->ra.r.text : "", TEXT_LIMIT);

@@ -297,6 +297,75 @@ static void test_gap_reply(void)
 	f_free(&f);
 }
 
+/* BDAT LAST in any case ends the message; a reply arriving during a chunk
+ * does not make the chunk's bytes belong to it (F5). */
+static void test_bdat_last_case(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "bdat 10\r\n01234");
+	sv(&f, "250 early\r\n");             /* answers MAIL? no: an extra reply */
+	c(&f, "56789");
+	c(&f, "bdat 0 last\r\nQUIT\r\n");
+	sv(&f, "250 a\r\n250 b\r\n221 c\r\n");
+	const struct exchange *b1 = find(&f.s, EXK_COMMAND, "BDAT", 0);
+	const struct exchange *b2 = find(&f.s, EXK_COMMAND, "BDAT", 1);
+	CHECK(b1 && b1->bi && b1->bi->size == 10 && b1->bi->complete);
+	CHECK(b1 && b2 && b1->req_end == b2->req_off);
+	f_free(&f);
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "BDAT 3 Last\r\nabc");
+	sv(&f, "250 ok\r\n");
+	b1 = find(&f.s, EXK_COMMAND, "BDAT", 0);
+	CHECK(b1 && b1->bi && b1->bi->complete && b1->bi->size == 3);
+	f_free(&f);
+}
+
+/* Bytes held past the hold limit while DATA waits become a gap (F3). */
+static void test_hold_limit(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "RCPT TO:<c@d>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "DATA\r\n");
+	size_t n = 300 << 10;
+	char *big = malloc(n);
+	memset(big, 'x', n);
+	for (size_t i = 99; i < n; i += 100)
+		big[i] = '\n';
+	f_send(&f, DIR_C2S, big, n);
+	c(&f, ".\r\n");
+	sv(&f, "354 go\r\n");
+	sv(&f, "250 queued\r\n");
+	const struct exchange *m = find(&f.s, EXK_BODY, NULL, 0);
+	CHECK(m && m->bi && m->bi->gap == n + 3 - (256u << 10));
+	CHECK(m && m->req_end == f.off[DIR_C2S]);
+	CHECK(m && m->reply_code == 250);
+	free(big);
+	f_free(&f);
+}
+
+/* 250-looks ok / 550 no: inconsistent, judged by the last line (RFC 5321 4.2.1). */
+static void test_mixed_codes(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "RCPT TO:<c@d>\r\n");
+	sv(&f, "250-looks ok\r\n550 actually no\r\n");
+	const struct exchange *r = find(&f.s, EXK_COMMAND, "RCPT", 0);
+	CHECK(r && r->reply_code == 550 && r->reply_inconsistent && r->reply_lines == 2);
+	f_free(&f);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -307,5 +376,8 @@ int main(void)
 	test_bdat();
 	test_gap_command();
 	test_gap_reply();
+	test_bdat_last_case();
+	test_hold_limit();
+	test_mixed_codes();
 	return UNIT_DONE();
 }
