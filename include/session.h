@@ -117,6 +117,9 @@ struct session {
 	uint16_t cport, sport;
 	uint8_t cip[16], sip[16];
 	int8_t is_smtp;          /* 1 smtp, 0 undecided, -1 not smtp */
+	uint8_t nprobe[2];       /* undecided: first bytes of each side (< 4) */
+	uint8_t probe[2][4];
+	uint64_t probe_off[2];
 	uint8_t closed;          /* FIN both ways + ACK, or RST */
 	uint8_t hlen;
 	char history[21];        /* Zeek-style; at most one of each letter */
@@ -175,7 +178,8 @@ void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_
 void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
 void smtp_end(struct session *s);
 void smtp_free(struct session *s);
-/* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1 can't tell yet */
+/* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1
+ * can't tell yet (fewer than 4 bytes that could begin SMTP).  Pure. */
 int smtp_looks_like(int dir, const uint8_t *p, size_t n);
 size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap);
 

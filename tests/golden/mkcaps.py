@@ -993,10 +993,26 @@ def cap_smtps_empty():
     return cap
 
 
+def cap_split_greeting():
+    """Port 10025 (not an SMTP port): the greeting arrives as "22" | "0 ..."
+    and the client's EHLO as "EH" | "LO ...": SMTP all the same (F6)."""
+    cap = Capture("eth")
+    cv = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41004, sport=10025)
+    cv.handshake()
+    cv.s("22")
+    cv.s("0 mx.example.net ESMTP ready\r\n")
+    cv.c("EH")
+    cv.c("LO client.example.org\r\n")
+    cv.s("250 mx.example.net\r\n")
+    std_quit(cv)
+    return cap
+
+
 DISSECTOR_CAPS = [
     ("tls-hello.pcap", cap_tls_hello, "pcap"),
     ("smtps.pcap", cap_smtps, "pcap"),
     ("smtps-empty.pcap", cap_smtps_empty, "pcap"),
+    ("split-greeting.pcap", cap_split_greeting, "pcap"),
 ]
 # ================================================================ end of dissector block
 

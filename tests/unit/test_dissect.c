@@ -366,6 +366,21 @@ static void test_mixed_codes(void)
 	f_free(&f);
 }
 
+/* Detection on short first segments: "can't tell yet" while the bytes could
+ * still begin SMTP (F6). */
+static void test_looks_like_short(void)
+{
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"22", 2) == -1);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"220", 3) == -1);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"2x", 2) == 0);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"\x16\x03", 2) == 0);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"eh", 2) == -1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"GET", 3) == 0);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"220 mx", 6) == 1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"ehlo x", 6) == 1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"", 0) == -1);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -379,5 +394,6 @@ int main(void)
 	test_bdat_last_case();
 	test_hold_limit();
 	test_mixed_codes();
+	test_looks_like_short();
 	return UNIT_DONE();
 }
