@@ -111,6 +111,25 @@ struct dirstate {
 	uint32_t retrans, ooo, dupacks, zerowin, keepalive, overmss;
 };
 
+/* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES
+ * exchanges are kept (commands, and replies with no command, past that are
+ * counted in ex_dropped), at most SMTP_MAX_RCPTS recipients (nrcpt counts
+ * them all). */
+#define SMTP_MAX_EXCHANGES 10000
+#define SMTP_MAX_RCPTS     1000
+struct smtp_summary {
+	char helo[64];           /* HELO/EHLO/LHLO argument, last one */
+	char mail_from[128];     /* first MAIL FROM path */
+	char **rcpt;             /* RCPT TO paths in order, each at most 127 bytes */
+	uint32_t nrcpt;          /* RCPT commands (may exceed the kept ones) */
+	uint32_t nrcpt_kept;
+	uint32_t transactions;   /* MAIL commands */
+	int codes[16];           /* the first reply codes */
+	int ncodes;
+	uint64_t ex_dropped;     /* commands/replies not kept past SMTP_MAX_EXCHANGES */
+	uint64_t held_dropped;   /* client bytes past the hold limit (replayed as a gap) */
+};
+
 struct session {
 	/* looked at for every frame */
 	int family;
@@ -137,7 +156,6 @@ struct session {
 	size_t nframes, capframes;
 	struct exchange *ex;
 	size_t nex, capex;
-	uint32_t transactions;   /* MAIL commands */
 	int tls_implicit;        /* SMTPS */
 	int starttls;            /* STARTTLS accepted */
 	uint64_t tls_off[2];     /* from these offsets on, bytes are TLS */
@@ -145,9 +163,7 @@ struct session {
 	int first_closer;        /* DIR_C2S / DIR_S2C / -1 */
 	int cut_short;           /* the input ended before the session did */
 	int done;                /* ready to print */
-	char helo[64], mail_from[128], rcpts[1024];
-	int nrcpt;
-	int codes[16]; int ncodes;
+	struct smtp_summary smtp;/* what the SMTP dialogue said (smtp-*.c writes it) */
 };
 
 /* reasm.c */

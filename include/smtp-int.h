@@ -52,7 +52,6 @@ struct dissector {
 	uint8_t *held;
 	size_t nheld, capheld;
 	uint64_t held_off;
-	uint64_t held_dropped;   /* bytes past HOLD_LIMIT, replayed as a gap */
 	int hold_for;            /* index of the exchange whose reply decides */
 	/* replies owed, oldest first (exchange indices) */
 	size_t *pend;
@@ -82,6 +81,8 @@ struct dissector {
 /* smtp-diss.c */
 char *dup_text(const char *p, size_t n, size_t limit);
 struct exchange *new_ex(struct dissector *d, int kind);
+/* SMTP_MAX_EXCHANGES reached: 1, and the one not kept is counted. */
+int ex_full(struct dissector *d);
 void push_pending(struct dissector *d, size_t idx);
 long pop_pending(struct dissector *d);
 size_t owed(const struct dissector *d);

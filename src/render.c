@@ -1014,6 +1014,12 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		        "the client wrote them\n", sender_matches(s, si), si->nsent);
 	if (s->cut_short)
 		fprintf(o, "  Note: the capture ends before the session does\n");
+	if (s->smtp.ex_dropped)
+		fprintf(o, "  Note: %llu commands and replies not kept (a session keeps at most %d exchanges)\n",
+		        (unsigned long long)s->smtp.ex_dropped, SMTP_MAX_EXCHANGES);
+	if (s->smtp.held_dropped)
+		fprintf(o, "  Note: %llu client bytes sent before the reply to DATA/STARTTLS were not kept "
+		        "(shown as not captured)\n", (unsigned long long)s->smtp.held_dropped);
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
@@ -1047,25 +1053,23 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 	if (h1 && h3) fprintf(o, ",\"irtt\":%.9f", (double)(h3->ts_ns - h1->ts_ns) / 1e9);
 	fputs("}", o);
 	fputs(",\"helo\":", o);
-	json_str(o, s->helo[0] ? s->helo : NULL);
+	json_str(o, s->smtp.helo[0] ? s->smtp.helo : NULL);
 	fputs(",\"mail_from\":", o);
-	json_str(o, s->mail_from[0] || s->transactions ? s->mail_from : NULL);
+	json_str(o, s->smtp.mail_from[0] || s->smtp.transactions ? s->smtp.mail_from : NULL);
 	fputs(",\"rcpt_to\":[", o);
 	{
-		const char *p = s->rcpts;
-		int first = 1;
-		while (*p) {
-			const char *e = strchr(p, ',');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			char buf[256];
-			snprintf(buf, sizeof buf, "%.*s", (int)n, p);
-			if (!first) putc(',', o);
-			json_str(o, buf);
-			first = 0;
-			p += n + (e ? 1 : 0);
+		for (uint32_t i = 0; i < s->smtp.nrcpt_kept; i++) {
+			if (i) putc(',', o);
+			json_str(o, s->smtp.rcpt[i]);
 		}
 	}
-	fputs("],\"stats\":{", o);
+	fputs("]", o);
+	/* what the dissector's bounds left out, only when something was */
+	if (s->smtp.nrcpt > s->smtp.nrcpt_kept)
+		fprintf(o, ",\"rcpt_to_not_kept\":%u", s->smtp.nrcpt - s->smtp.nrcpt_kept);
+	if (s->smtp.ex_dropped)
+		fprintf(o, ",\"exchanges_not_kept\":%llu", (unsigned long long)s->smtp.ex_dropped);
+	fputs(",\"stats\":{", o);
 	for (int d = 0; d < 2; d++) {
 		const struct dirstate *ds = &s->d[d];
 		fprintf(o, "%s\"%s\":{\"frames\":%llu,\"bytes\":%llu,\"payload\":%llu,\"retransmissions\":%u,"
@@ -1190,16 +1194,24 @@ static void summary_line(struct render_ctx *r, const struct session *s)
 	putc_unlocked(' ', o);
 	fputs_unlocked(sv, o);
 	PUT_LIT(o, " helo=");
-	fputs_unlocked(s->helo[0] ? s->helo : "-", o);
-	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
-	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
+	fputs_unlocked(s->smtp.helo[0] ? s->smtp.helo : "-", o);
+	put_path(o, " from=", s->smtp.transactions ? s->smtp.mail_from : NULL);
+	PUT_LIT(o, " to=");
+	for (uint32_t i = 0; i < s->smtp.nrcpt_kept; i++) {
+		putc_unlocked(i ? ',' : '<', o);
+		fputs_unlocked(s->smtp.rcpt[i], o);
+	}
+	if (s->smtp.nrcpt_kept)
+		putc_unlocked('>', o);
+	else
+		putc_unlocked('-', o);
 	PUT_LIT(o, " codes=");
-	for (int i = 0; i < s->ncodes; i++) {
+	for (int i = 0; i < s->smtp.ncodes; i++) {
 		if (i)
 			putc_unlocked(',', o);
-		put_u(o, (uint64_t)s->codes[i]);
+		put_u(o, (uint64_t)s->smtp.codes[i]);
 	}
-	if (!s->ncodes)
+	if (!s->smtp.ncodes)
 		putc_unlocked('-', o);
 	PUT_LIT(o, " c2s=");
 	put_u(o, s->d[0].paybytes);

@@ -18,7 +18,7 @@ static void hold_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size
 		d->held_off = off;
 	if (d->nheld + n > HOLD_LIMIT) {
 		size_t keep = HOLD_LIMIT - d->nheld;
-		d->held_dropped += n - keep;
+		d->s->smtp.held_dropped += n - keep;
 		if (keep)
 			hold_bytes(d, off, p, keep);
 		hold_gap(d, off + keep, n - keep);
@@ -99,28 +99,34 @@ static void path_arg(const char *line, size_t len, char *out, size_t cap)
 	out[i] = '\0';
 }
 
+static void add_rcpt(struct smtp_summary *sum, const char *line, size_t len)
+{
+	sum->nrcpt++;
+	if (sum->nrcpt_kept >= SMTP_MAX_RCPTS)
+		return;
+	char r[128];
+	path_arg(line, len, r, sizeof r);
+	sum->rcpt = xrealloc(sum->rcpt, (sum->nrcpt_kept + 1) * sizeof *sum->rcpt);
+	sum->rcpt[sum->nrcpt_kept++] = xstrdup(r);
+}
+
 /* What a HELO/EHLO/MAIL/RCPT line tells about the session. */
 static void command_effects(struct dissector *d, const char *verb, const char *line, size_t len)
 {
-	struct session *s = d->s;
+	struct smtp_summary *sum = &d->s->smtp;
 	if (is_verb(verb, "EHLO") || is_verb(verb, "HELO") || is_verb(verb, "LHLO")) {
 		const char *a = len > 5 ? line + 5 : "";
 		size_t al = len > 5 ? len - 5 : 0;
-		if (al >= sizeof s->helo) al = sizeof s->helo - 1;
-		memcpy(s->helo, a, al);
-		s->helo[al] = '\0';
+		if (al >= sizeof sum->helo)
+			al = sizeof sum->helo - 1;
+		memcpy(sum->helo, a, al);
+		sum->helo[al] = '\0';
 	} else if (is_verb(verb, "MAIL")) {
-		s->transactions++;
-		if (!s->mail_from[0])
-			path_arg(line, len, s->mail_from, sizeof s->mail_from);
-	} else if (is_verb(verb, "RCPT")) {
-		char r[128];
-		path_arg(line, len, r, sizeof r);
-		size_t have = strlen(s->rcpts);
-		if (have + strlen(r) + 2 < sizeof s->rcpts)
-			snprintf(s->rcpts + have, sizeof s->rcpts - have, "%s%s", have ? "," : "", r);
-		s->nrcpt++;
-	}
+		sum->transactions++;
+		if (!sum->mail_from[0])
+			path_arg(line, len, sum->mail_from, sizeof sum->mail_from);
+	} else if (is_verb(verb, "RCPT"))
+		add_rcpt(sum, line, len);
 }
 
 /* ---- commands answered before their line ended ----------------------------- */
@@ -168,7 +174,8 @@ void client_gap_cmd(struct dissector *d, uint64_t off, uint64_t n)
 		smtp_command_verb(la->buf, la->len, verb);
 	if (d->early_ex)
 		finish_early(d, la->buf, la->len, off + n, 1);
-	else if (!d->resync[0] && !d->auth_cont && early_ok(verb) && n <= LINE_LIMIT) {
+	else if (!d->resync[0] && !d->auth_cont && early_ok(verb) && n <= LINE_LIMIT &&
+	         !ex_full(d)) {
 		struct exchange *x = new_ex(d, EXK_COMMAND);
 		memcpy(x->verb, verb, sizeof verb);
 		x->req_off = la->off;
@@ -188,6 +195,8 @@ static void auth_response(struct dissector *d, const char *line, size_t len, uin
                           uint64_t o1)
 {
 	struct session *s = d->s;
+	if (ex_full(d))
+		return;
 	struct exchange *x = new_ex(d, EXK_AUTH);
 	x->req_off = o0;
 	x->req_end = o1;
@@ -215,6 +224,8 @@ static int command(struct dissector *d, const char *verb, const char *line, size
                    uint64_t o0, uint64_t o1)
 {
 	struct session *s = d->s;
+	if (ex_full(d))
+		return 0;              /* counted, not kept */
 	struct exchange *x = new_ex(d, EXK_COMMAND);
 	memcpy(x->verb, verb, sizeof x->verb);
 	x->req_off = o0;

@@ -43,6 +43,14 @@ struct exchange *new_ex(struct dissector *d, int kind)
 	return x;
 }
 
+int ex_full(struct dissector *d)
+{
+	if (d->s->nex < SMTP_MAX_EXCHANGES)
+		return 0;
+	d->s->smtp.ex_dropped++;
+	return 1;
+}
+
 void push_pending(struct dissector *d, size_t idx)
 {
 	if (d->pend_head > 0 && d->pend_head == d->npend)
@@ -201,4 +209,9 @@ void smtp_end(struct session *s)
 void smtp_free(struct session *s)
 {
 	app_close(&s->app);
+	for (uint32_t i = 0; i < s->smtp.nrcpt_kept; i++)
+		free(s->smtp.rcpt[i]);
+	free(s->smtp.rcpt);
+	s->smtp.rcpt = NULL;
+	s->smtp.nrcpt_kept = 0;
 }

@@ -40,8 +40,9 @@ static void judge_hold(struct dissector *d, struct exchange *x, int code)
 static void judge(struct dissector *d, struct exchange *x, int code)
 {
 	struct session *s = d->s;
-	if (s->ncodes < (int)(sizeof s->codes / sizeof s->codes[0]))
-		s->codes[s->ncodes++] = code;
+	struct smtp_summary *sum = &s->smtp;
+	if (sum->ncodes < (int)(sizeof sum->codes / sizeof sum->codes[0]))
+		sum->codes[sum->ncodes++] = code;
 	if (x->kind == EXK_GREETING) {
 		d->greeted = 1;
 		return;
@@ -61,7 +62,7 @@ static struct exchange *early_target(struct dissector *d)
 	struct session *s = d->s;
 	struct line_asm *la = &d->la[0];
 	if (!d->greeted || d->cmode != CM_CMD || d->resync[0] || d->auth_cont ||
-	    d->early_ex || la->len < 4)
+	    d->early_ex || la->len < 4 || s->nex >= SMTP_MAX_EXCHANGES)
 		return NULL;
 	char verb[16];
 	smtp_command_verb(la->buf, la->len, verb);
@@ -88,6 +89,8 @@ static struct exchange *reply_target(struct dissector *d)
 	struct exchange *x = early_target(d);
 	if (x)
 		return x;
+	if (ex_full(d))
+		return NULL;           /* counted, not kept */
 	return new_ex(d, d->greeted ? EXK_REPLY : EXK_GREETING);
 }
 
@@ -139,6 +142,8 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	if (d->ra.r.inconsistent && smtp_parse_reply_line(line, len, &last))
 		code = last.code;
 	struct exchange *x = reply_target(d);
+	if (!x)
+		return 0;
 	x->reply_code = code;
 	x->reply_lines = d->ra.r.nlines;
 	x->reply_inconsistent = d->ra.r.inconsistent;
@@ -170,6 +175,8 @@ static void close_cut_reply(struct dissector *d, int code, int lines, const char
 {
 	struct session *s = d->s;
 	struct exchange *x = reply_target(d);
+	if (!x)
+		return;
 	x->reply_code = code;
 	x->reply_lines = lines;
 	x->reply_text = dup_text(text, tlen, TEXT_LIMIT);

@@ -1008,11 +1008,22 @@ def cap_split_greeting():
     return cap
 
 
+def cap_rcpt_comma():
+    """A recipient with a quoted comma: one address, not two."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_mail(cv, message("Comma") + ".\r\n", rcpts=('"smith, john"@example.net', "bob@example.net"))
+    std_quit(cv)
+    return cap
+
+
 DISSECTOR_CAPS = [
     ("tls-hello.pcap", cap_tls_hello, "pcap"),
     ("smtps.pcap", cap_smtps, "pcap"),
     ("smtps-empty.pcap", cap_smtps_empty, "pcap"),
     ("split-greeting.pcap", cap_split_greeting, "pcap"),
+    ("rcpt-comma.pcap", cap_rcpt_comma, "pcap"),
 ]
 # ================================================================ end of dissector block
 

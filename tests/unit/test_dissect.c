@@ -381,6 +381,36 @@ static void test_looks_like_short(void)
 	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"", 0) == -1);
 }
 
+/* A session keeps at most SMTP_MAX_EXCHANGES exchanges; the rest are
+ * counted (3 MB of empty lines took 704 MB before). */
+static void test_exchange_cap(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	for (int i = 0; i < SMTP_MAX_EXCHANGES + 5; i++)
+		c(&f, "\r\n");
+	sv(&f, "500 what\r\n");
+	CHECK(f.s.nex == SMTP_MAX_EXCHANGES);
+	CHECK(f.s.smtp.ex_dropped == 6);     /* the greeting + 9,999 lines kept */
+	f_free(&f);
+}
+
+/* Recipients are kept as an array: a quoted comma stays inside its address. */
+static void test_rcpt_array(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\nRCPT TO:<\"x,y\"@d>\r\nRCPT TO:<e@f>\r\n");
+	CHECK(f.s.smtp.nrcpt == 2 && f.s.smtp.nrcpt_kept == 2);
+	CHECK_STR(f.s.smtp.rcpt[0], "\"x,y\"@d");
+	CHECK_STR(f.s.smtp.rcpt[1], "e@f");
+	CHECK(f.s.smtp.transactions == 1);
+	CHECK_STR(f.s.smtp.mail_from, "a@b");
+	f_free(&f);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -395,5 +425,7 @@ int main(void)
 	test_hold_limit();
 	test_mixed_codes();
 	test_looks_like_short();
+	test_exchange_cap();
+	test_rcpt_array();
 	return UNIT_DONE();
 }
