@@ -53,6 +53,7 @@ struct dissector {
 	size_t nheld, capheld;
 	uint64_t held_off;
 	int hold_for;            /* index of the exchange whose reply decides */
+	int hold_s2c_gap;        /* server bytes were lost while holding */
 	/* replies owed, oldest first (exchange indices) */
 	size_t *pend;
 	size_t npend, cappend, pend_head;
@@ -112,6 +113,9 @@ void bdat_command(struct dissector *d, struct exchange *x, const char *line, siz
 void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
 
 /* smtp-reply.c */
+/* DATA waits, the server side lost bytes, the client goes on with what is
+ * not a command: the 354 was in the gap.  Returns 1 when inferred. */
+int infer_354(struct dissector *d);
 void server_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
 void server_gap(struct dissector *d, uint64_t off, uint64_t n);
 

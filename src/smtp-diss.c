@@ -120,6 +120,8 @@ static void smtp_p_gap(void *ctx, int dir, uint64_t off, uint64_t n)
 {
 	struct dissector *d = ctx;
 	if (dir == DIR_S2C) {
+		if (d->cmode == CM_HOLD)
+			d->hold_s2c_gap = 1;
 		if (!(d->tls_s2c && off >= d->s->tls_off[DIR_S2C]))
 			server_gap(d, off, n);
 		return;
@@ -150,8 +152,10 @@ static void smtp_p_end(void *ctx)
 {
 	struct dissector *d = ctx;
 	struct session *s = d->s;
-	if (d->cmode == CM_HOLD)
+	if (d->cmode == CM_HOLD) {
+		infer_354(d);
 		release_held(d);
+	}
 	if (d->body_ex) {
 		struct exchange *x = &s->ex[d->body_ex - 1];
 		x->req_end = d->c2s_end;

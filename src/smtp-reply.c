@@ -10,6 +10,7 @@
 static void judge_hold(struct dissector *d, struct exchange *x, int code)
 {
 	struct session *s = d->s;
+	d->hold_s2c_gap = 0;
 	if (is_verb(x->verb, "DATA")) {
 		if (code == 354) {
 			uint64_t at = x->req_end;
@@ -35,6 +36,36 @@ static void judge_hold(struct dissector *d, struct exchange *x, int code)
 			release_held(d);
 		}
 	}
+}
+
+static void judge(struct dissector *d, struct exchange *x, int code);
+
+/* Do the held client bytes begin with a command line? */
+static int held_is_command(const struct dissector *d)
+{
+	char verb[16];
+	size_t n = d->nheld < 16 ? d->nheld : 16;
+	size_t vl = smtp_command_verb((const char *)d->held, n, verb);
+	return vl && known_verb(verb) &&
+	       (vl == d->nheld || d->held[vl] == ' ' || d->held[vl] == '\r' || d->held[vl] == '\n');
+}
+
+int infer_354(struct dissector *d)
+{
+	struct session *s = d->s;
+	if (d->cmode != CM_HOLD || !d->hold_s2c_gap || d->hold_for < 0 || !d->nheld ||
+	    d->pend_head == d->npend || d->pend[d->pend_head] != (size_t)d->hold_for)
+		return 0;
+	struct exchange *x = &s->ex[d->hold_for];
+	if (!is_verb(x->verb, "DATA") || x->reply_code || held_is_command(d))
+		return 0;
+	pop_pending(d);
+	x->reply_code = 354;
+	x->reply_lines = 0;       /* no line of it was seen */
+	static const char why[] = "(not captured: inferred, the client went on with the message)";
+	x->reply_text = dup_text(why, sizeof why - 1, TEXT_LIMIT);
+	judge(d, x, 354);
+	return 1;
 }
 
 static void judge(struct dissector *d, struct exchange *x, int code)
@@ -141,6 +172,7 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	int code = d->ra.r.code;
 	if (d->ra.r.inconsistent && smtp_parse_reply_line(line, len, &last))
 		code = last.code;
+	infer_354(d);
 	struct exchange *x = reply_target(d);
 	if (!x)
 		return 0;

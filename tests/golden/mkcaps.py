@@ -1018,12 +1018,33 @@ def cap_rcpt_comma():
     return cap
 
 
+def cap_lost_354():
+    """The 354 reply to DATA is not in the capture (the client ACKs past
+    it); the client sends the message: it is a message, not commands (F2)."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    cv.c("MAIL FROM:<alice@example.org>\r\n")
+    cv.s("250 2.1.0 Ok\r\n")
+    cv.c("RCPT TO:<bob@example.net>\r\n")
+    cv.s("250 2.1.5 Ok\r\n")
+    cv.c("DATA\r\n")
+    lost = "354 End data with <CR><LF>.<CR><LF>\r\n"
+    cv.seq[1] += len(lost)                       # not captured
+    cv.rcv[0] = cv.seq[1]
+    cv.body((message("Lost 354", 4) + ".\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x0354\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
 DISSECTOR_CAPS = [
     ("tls-hello.pcap", cap_tls_hello, "pcap"),
     ("smtps.pcap", cap_smtps, "pcap"),
     ("smtps-empty.pcap", cap_smtps_empty, "pcap"),
     ("split-greeting.pcap", cap_split_greeting, "pcap"),
     ("rcpt-comma.pcap", cap_rcpt_comma, "pcap"),
+    ("lost-354.pcap", cap_lost_354, "pcap"),
 ]
 # ================================================================ end of dissector block
 
