@@ -53,6 +53,12 @@ struct frame_rec {
 };
 
 enum ex_kind { EXK_GREETING, EXK_COMMAND, EXK_BODY, EXK_AUTH, EXK_REPLY };
+/* Why a reply has no command: it came before the command `before` was sent
+ * (UNEXP_BEFORE); its code cannot answer the command waiting (220, 221,
+ * 235, 334, 354 to another command), so it came before that command's
+ * reply (UNEXP_REPLY); or the capture started after its command
+ * (UNEXP_START). */
+enum { UNEXP_NONE, UNEXP_BEFORE, UNEXP_REPLY, UNEXP_START };
 
 struct exchange {
 	uint8_t kind;
@@ -66,6 +72,8 @@ struct exchange {
 	char *reply_text;        /* first line's text (capped) */
 	int reply_inconsistent;
 	int pipelined;           /* sent before the previous command's reply */
+	uint8_t unexpected;      /* EXK_REPLY: UNEXP_* */
+	char before[16];         /* EXK_REPLY: the verb it came before (UNEXP_BEFORE/_REPLY) */
 	/* frames, filled at render time */
 	uint32_t *req_frames, nreq, capreq;
 	uint32_t *rep_frames, nrep, caprep;
@@ -128,6 +136,8 @@ struct smtp_summary {
 	int ncodes;
 	uint64_t ex_dropped;     /* commands/replies not kept past SMTP_MAX_EXCHANGES */
 	uint64_t held_dropped;   /* client bytes past the hold limit (replayed as a gap) */
+	int midstream;           /* the capture starts after the session did (no SYN) */
+	uint64_t skipped[2];     /* bytes not parsed before SMTP resynchronised, per direction */
 };
 
 struct session {

@@ -65,6 +65,10 @@ struct dissector {
 	char auth_mech[16];
 	int auth_step;
 	int resync[2];           /* after a gap: skip to a line that parses */
+	int started;             /* bytes seen (the start-of-capture check done) */
+	int wait_reply;          /* mid-stream: client lines wait for a server reply */
+	uint64_t replies;        /* complete replies seen */
+	size_t unexp_from;       /* exchange index + 1 of the first reply waiting for a name */
 	uint64_t rep_start;      /* s2c offset of the reply being assembled */
 	int rep_open;
 	char **hdr_cur;          /* header field being continued, NULL if none */

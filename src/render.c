@@ -541,6 +541,12 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 		} else {
 			if (x->kind == EXK_GREETING)
 				sb_add(r, "greeting %d (%s)", x->reply_code, smtp_code_meaning(x->reply_code));
+			else if (x->kind == EXK_REPLY && x->unexpected)
+				sb_add(r, "%s%s %d (%s)", x->unexpected == UNEXP_START ?
+				       "reply to a command before the capture" : x->unexpected == UNEXP_REPLY ?
+				       "unexpected reply before the reply to " : "unexpected reply before ",
+				       x->unexpected == UNEXP_START ? "" : x->before, x->reply_code,
+				       smtp_code_meaning(x->reply_code));
 			else if (x->kind == EXK_REPLY)
 				sb_add(r, "%s %d (%s)", !s->d[DIR_C2S].paybytes ?
 				       "reply (its command is not in the capture)" : s->d[DIR_C2S].gap_bytes ?
@@ -1014,6 +1020,11 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		        "the client wrote them\n", sender_matches(s, si), si->nsent);
 	if (s->cut_short)
 		fprintf(o, "  Note: the capture ends before the session does\n");
+	if (s->smtp.midstream)
+		fprintf(o, "  Note: the capture starts after the session did; SMTP followed from the first "
+		        "reply line and the first command after a reply (%llu client and %llu server bytes "
+		        "skipped before them)\n", (unsigned long long)s->smtp.skipped[DIR_C2S],
+		        (unsigned long long)s->smtp.skipped[DIR_S2C]);
 	if (s->smtp.ex_dropped)
 		fprintf(o, "  Note: %llu commands and replies not kept (a session keeps at most %d exchanges)\n",
 		        (unsigned long long)s->smtp.ex_dropped, SMTP_MAX_EXCHANGES);
@@ -1067,6 +1078,10 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 	/* what the dissector's bounds left out, only when something was */
 	if (s->smtp.nrcpt > s->smtp.nrcpt_kept)
 		fprintf(o, ",\"rcpt_to_not_kept\":%u", s->smtp.nrcpt - s->smtp.nrcpt_kept);
+	if (s->smtp.midstream)
+		fprintf(o, ",\"started_mid_session\":{\"c2s_skipped\":%llu,\"s2c_skipped\":%llu}",
+		        (unsigned long long)s->smtp.skipped[DIR_C2S],
+		        (unsigned long long)s->smtp.skipped[DIR_S2C]);
 	if (s->smtp.ex_dropped)
 		fprintf(o, ",\"exchanges_not_kept\":%llu", (unsigned long long)s->smtp.ex_dropped);
 	fputs(",\"stats\":{", o);

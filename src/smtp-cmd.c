@@ -189,6 +189,21 @@ void client_gap_cmd(struct dissector *d, uint64_t off, uint64_t n)
 
 /* ---- command lines ----------------------------------------------------- */
 
+/* The replies that answered nothing since the last command came before
+ * this one. */
+static void name_unexpected(struct dissector *d, const char *verb)
+{
+	struct session *s = d->s;
+	for (size_t i = d->unexp_from; i && i < s->nex; i++) {
+		struct exchange *x = &s->ex[i - 1];
+		if (x->kind == EXK_REPLY && !x->unexpected) {
+			x->unexpected = UNEXP_BEFORE;
+			memcpy(x->before, verb, sizeof x->before);
+		}
+	}
+	d->unexp_from = 0;
+}
+
 /* An answer to a 334 challenge (without a server side in the capture: any
  * line after AUTH that is not a command). */
 static void auth_response(struct dissector *d, const char *line, size_t len, uint64_t o0,
@@ -233,6 +248,7 @@ static int command(struct dissector *d, const char *verb, const char *line, size
 	x->has_req_end = 1;
 	x->pipelined = owed(d) > 0;
 	push_pending(d, s->nex - 1);
+	name_unexpected(d, verb);
 	if (is_verb(verb, "AUTH")) {
 		auth_command(d, x, line, len);
 		return 0;
@@ -261,9 +277,13 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		return body_line(ctx, line, len, o0, o1, overlong);
 	smtp_command_verb(line, len, verb);
 	if (d->resync[0]) {
-		if (!known_verb(verb))
+		if (!known_verb(verb) || (d->wait_reply && !d->replies && d->server_bytes)) {
+			if (d->wait_reply)
+				s->smtp.skipped[DIR_C2S] += o1 - o0;
 			return 0;          /* the rest of a line cut by a gap */
+		}
 		d->resync[0] = 0;
+		d->wait_reply = 0;
 	}
 	if (d->early_ex) {
 		if (s->ex[d->early_ex - 1].req_off == o0) {

@@ -105,9 +105,26 @@ static void *smtp_create(struct app_stack *a)
 	return d;
 }
 
+/* The capture began after the session did (no SYN either way): the client
+ * may be in the middle of a message.  Client lines are skipped until a
+ * known verb after a server reply, server lines until a reply-code line. */
+static void check_start(struct dissector *d)
+{
+	struct session *s = d->s;
+	d->started = 1;
+	if (s->d[DIR_C2S].syn || s->d[DIR_S2C].syn || d->stack->n > 1 || d->stack->l[0].ctx != d)
+		return;
+	s->smtp.midstream = 1;
+	d->greeted = 1;                /* the greeting is before the capture */
+	d->resync[0] = 1;
+	d->wait_reply = 1;
+}
+
 static void smtp_p_data(void *ctx, int dir, uint64_t off, const uint8_t *p, size_t n)
 {
 	struct dissector *d = ctx;
+	if (!d->started)
+		check_start(d);
 	if (dir == DIR_C2S) {
 		if (off + n > d->c2s_end)
 			d->c2s_end = off + n;

@@ -3,6 +3,7 @@
  * judged: a 354 opens the message, a 220 to STARTTLS starts TLS, a 334
  * asks for an AUTH response. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include "smtp-int.h"
 
@@ -108,21 +109,58 @@ static struct exchange *early_target(struct dissector *d)
 	return x;
 }
 
-/* The exchange a complete reply belongs to: the oldest command waiting for
- * one; else a command whose line has begun but not ended; else a greeting
- * or an unsolicited reply. */
-static struct exchange *reply_target(struct dissector *d)
+/* Can `code` answer exchange x?  Only the codes that belong to one command
+ * are checked; 421 (closing) answers anything. */
+static int plausible(const struct exchange *x, int code)
+{
+	int auth = x->kind == EXK_AUTH || (x->kind == EXK_COMMAND && is_verb(x->verb, "AUTH"));
+	switch (code) {
+	case 220: return x->kind == EXK_COMMAND && is_verb(x->verb, "STARTTLS");
+	case 221: return x->kind == EXK_COMMAND && is_verb(x->verb, "QUIT");
+	case 354: return x->kind == EXK_COMMAND && is_verb(x->verb, "DATA");
+	case 235: case 334: return auth;
+	default: return 1;
+	}
+}
+
+/* A reply that answers no command: named now, or by the next command. */
+static struct exchange *unexpected(struct dissector *d, const struct exchange *waiting)
 {
 	struct session *s = d->s;
-	long i = pop_pending(d);
-	if (i >= 0)
-		return &s->ex[i];
+	char verb[16];
+	if (waiting)
+		snprintf(verb, sizeof verb, "%s", waiting->kind == EXK_BODY ? "DATA" : waiting->verb);
+	if (ex_full(d))
+		return NULL;           /* counted, not kept */
+	struct exchange *x = new_ex(d, d->greeted ? EXK_REPLY : EXK_GREETING);
+	if (x->kind != EXK_REPLY)
+		return x;
+	if (waiting) {
+		x->unexpected = UNEXP_REPLY;
+		memcpy(x->before, verb, sizeof x->before);
+	} else if (d->wait_reply)
+		x->unexpected = UNEXP_START;
+	else if (!d->unexp_from && !d->resync[0])     /* not a command lost in a gap */
+		d->unexp_from = s->nex;
+	return x;
+}
+
+/* The exchange a complete reply with `code` belongs to: the oldest command
+ * waiting for one, if the code can answer it; else a command whose line has
+ * begun but not ended; else a greeting or a reply that answers nothing. */
+static struct exchange *reply_target(struct dissector *d, int code)
+{
+	struct session *s = d->s;
+	if (d->pend_head < d->npend) {
+		struct exchange *w = &s->ex[d->pend[d->pend_head]];
+		if (code && !plausible(w, code))
+			return unexpected(d, w);
+		return &s->ex[pop_pending(d)];
+	}
 	struct exchange *x = early_target(d);
 	if (x)
 		return x;
-	if (ex_full(d))
-		return NULL;           /* counted, not kept */
-	return new_ex(d, d->greeted ? EXK_REPLY : EXK_GREETING);
+	return unexpected(d, NULL);
 }
 
 /* A reply is complete: act on it.  A reply to a message whose end was not
@@ -158,6 +196,8 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	}
 	int r = reply_asm_line(&d->ra, line, len);
 	if (r < 0) {
+		if (!d->replies && s->smtp.midstream)
+			s->smtp.skipped[DIR_S2C] += o1 - o0;
 		d->rep_open = 0;
 		return 0;              /* not a reply line: skipped (resync) */
 	}
@@ -165,6 +205,7 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	if (r == 0)
 		return 0;
 	d->rep_open = 0;
+	d->replies++;
 
 	/* RFC 5321 4.2.1: a multi-line reply whose lines carry different
 	 * codes is malformed; its last line is taken as the answer */
@@ -173,7 +214,7 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	if (d->ra.r.inconsistent && smtp_parse_reply_line(line, len, &last))
 		code = last.code;
 	infer_354(d);
-	struct exchange *x = reply_target(d);
+	struct exchange *x = reply_target(d, code);
 	if (!x)
 		return 0;
 	x->reply_code = code;
@@ -206,7 +247,7 @@ static void close_cut_reply(struct dissector *d, int code, int lines, const char
                             size_t tlen, uint64_t start, uint64_t end)
 {
 	struct session *s = d->s;
-	struct exchange *x = reply_target(d);
+	struct exchange *x = reply_target(d, code);
 	if (!x)
 		return;
 	x->reply_code = code;

@@ -1038,6 +1038,39 @@ def cap_lost_354():
     return cap
 
 
+def cap_midstream():
+    """The capture starts in the middle of a message (no handshake): the
+    body lines are not commands; the 250 is a reply whose command came
+    before the capture; QUIT pairs with 221."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.win = [502, 509]
+    cv.rcv = [cv.seq[1], cv.seq[0]]
+    body = "".join("Line %d of a long body. DATA HELO QUIT in the text\r\n" % i for i in range(60))
+    cv.body(("with the rest of the header\r\n\r\n" + body + ".\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1xMID\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+def cap_unexpected():
+    """A server that talks out of turn: a line right after the greeting,
+    before EHLO (named 'unexpected reply before EHLO'), and a second 220
+    that arrives after EHLO and before its reply (a 220 cannot answer EHLO:
+    not paired with it).  Every later reply still pairs right."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.handshake()
+    cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
+    cv.s("250 talking early\r\n")
+    cv.c("EHLO client.example.org\r\n")
+    cv.s("220 mx.example.net still ready\r\n")
+    cv.s(EHLO_REPLY)
+    std_mail(cv, message("Unexpected") + ".\r\n")
+    std_quit(cv)
+    return cap
+
+
 DISSECTOR_CAPS = [
     ("tls-hello.pcap", cap_tls_hello, "pcap"),
     ("smtps.pcap", cap_smtps, "pcap"),
@@ -1045,6 +1078,8 @@ DISSECTOR_CAPS = [
     ("split-greeting.pcap", cap_split_greeting, "pcap"),
     ("rcpt-comma.pcap", cap_rcpt_comma, "pcap"),
     ("lost-354.pcap", cap_lost_354, "pcap"),
+    ("midstream.pcap", cap_midstream, "pcap"),
+    ("unexpected.pcap", cap_unexpected, "pcap"),
 ]
 # ================================================================ end of dissector block
 

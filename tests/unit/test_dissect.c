@@ -15,6 +15,7 @@ static void f_init(struct feed *f)
 {
 	memset(f, 0, sizeof *f);
 	f->s.first_closer = -1;
+	f->s.d[DIR_C2S].syn = 1;        /* from the start (see test_midstream) */
 	smtp_new(&f->s, 0);
 }
 
