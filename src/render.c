@@ -985,7 +985,10 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		const struct body_info *b = s->ex[i].bi;
 		if (!b)
 			continue;
-		fprintf(o, "  Message: %llu bytes, %llu line%s%s\n", (unsigned long long)b->size,
+		/* with bytes not captured (lost, or cut by the snaplen) the size
+		 * counts them as octets of the message: approximate */
+		fprintf(o, "  Message: %s%llu bytes, %s%llu line%s%s\n", b->gap ? "about " : "",
+		        (unsigned long long)b->size, b->gap ? "at least " : "",
 		        (unsigned long long)b->lines, b->lines == 1 ? "" : "s",
 		        b->complete ? "" : " (end of data not seen)");
 		if (b->stuffed)
@@ -1156,6 +1159,8 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 			        (unsigned long long)b->lines, (unsigned long long)b->stuffed,
 			        (unsigned long long)b->gap, b->complete ? "true" : "false");
 			json_str(o, b->from);
+			if (b->gap)
+				fputs(",\"size_approximate\":true", o);
 			fputs(",\"to\":", o); json_str(o, b->to);
 			fputs(",\"subject\":", o); json_str(o, b->subject);
 			fputs(",\"message_id\":", o); json_str(o, b->msgid);
