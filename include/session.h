@@ -74,6 +74,7 @@ struct exchange {
 	int pipelined;           /* sent before the previous command's reply */
 	uint8_t unexpected;      /* EXK_REPLY: UNEXP_* */
 	char before[16];         /* EXK_REPLY: the verb it came before (UNEXP_BEFORE/_REPLY) */
+	uint8_t stray;           /* EXK_COMMAND: message text after a '.' the client did not stuff */
 	/* frames, filled at render time */
 	uint32_t *req_frames, nreq, capreq;
 	uint32_t *rep_frames, nrep, caprep;
@@ -90,6 +91,7 @@ struct body_info {
 	char *from, *to, *subject, *msgid, *date;
 	int in_headers;
 	int complete;            /* end of data seen */
+	int unstuffed_dot;       /* ended early by a line '.' the client did not stuff */
 };
 
 /* Per direction.  The fields every segment touches come first, packed,

@@ -68,6 +68,7 @@ struct dissector {
 	int started;             /* bytes seen (the start-of-capture check done) */
 	int wait_reply;          /* mid-stream: client lines wait for a server reply */
 	uint64_t replies;        /* complete replies seen */
+	size_t after_eod;        /* exchange index + 1 of a message just ended, reply owed */
 	size_t unexp_from;       /* exchange index + 1 of the first reply waiting for a name */
 	uint64_t rep_start;      /* s2c offset of the reply being assembled */
 	int rep_open;

@@ -536,6 +536,8 @@ static void role_payload(const struct view *v, size_t i, struct sbuf *r)
 				sb_str(r, last ? "end of data" : "message body");
 			} else if (x->kind == EXK_AUTH)
 				sb_str(r, "AUTH response");
+			else if (x->stray)
+				sb_str(r, "message text after a lone '.' the client did not dot-stuff");
 			else
 				sb_add(r, "command %s", lab);
 		} else {
@@ -996,6 +998,9 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 			        (unsigned long long)b->stuffed);
 		if (b->gap)
 			fprintf(o, "    %llu bytes not captured\n", (unsigned long long)b->gap);
+		if (b->unstuffed_dot)
+			fprintf(o, "    ended early: a line '.' in it was not dot-stuffed by the client "
+			        "(RFC 5321 4.5.2); the text after it went to the server as commands\n");
 		if (b->from) fprintf(o, "    From: %s\n", b->from);
 		if (b->to) fprintf(o, "    To: %s\n", b->to);
 		if (b->subject) fprintf(o, "    Subject: %s\n", b->subject);
@@ -1161,6 +1166,8 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 			json_str(o, b->from);
 			if (b->gap)
 				fputs(",\"size_approximate\":true", o);
+			if (b->unstuffed_dot)
+				fputs(",\"unstuffed_dot\":true", o);
 			fputs(",\"to\":", o); json_str(o, b->to);
 			fputs(",\"subject\":", o); json_str(o, b->subject);
 			fputs(",\"message_id\":", o); json_str(o, b->msgid);

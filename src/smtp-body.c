@@ -38,6 +38,7 @@ void end_body(struct dissector *d, uint64_t end)
 	x->has_req_end = 1;
 	if (x->bi)
 		x->bi->complete = 1;
+	d->after_eod = d->body_ex;
 	d->body_ex = 0;
 	d->cmode = CM_CMD;
 	line_asm_reset(&d->la[0], end);

@@ -189,6 +189,26 @@ void client_gap_cmd(struct dissector *d, uint64_t off, uint64_t n)
 
 /* ---- command lines ----------------------------------------------------- */
 
+/* A line that is not a command right after the end of a message whose
+ * reply is still owed: the "end" was a line '.' inside the message that
+ * the client did not dot-stuff (RFC 5321 4.5.2) - its mistake, not
+ * pipelining. */
+static void stray_after_eod(struct dissector *d, struct exchange *x)
+{
+	struct session *s = d->s;
+	if (!d->after_eod)
+		return;
+	struct exchange *m = &s->ex[d->after_eod - 1];
+	if (m->reply_code || known_verb(x->verb)) {
+		d->after_eod = 0;
+		return;
+	}
+	x->stray = 1;
+	x->pipelined = 0;
+	if (m->bi)
+		m->bi->unstuffed_dot = 1;
+}
+
 /* The replies that answered nothing since the last command came before
  * this one. */
 static void name_unexpected(struct dissector *d, const char *verb)
@@ -249,6 +269,7 @@ static int command(struct dissector *d, const char *verb, const char *line, size
 	x->pipelined = owed(d) > 0;
 	push_pending(d, s->nex - 1);
 	name_unexpected(d, verb);
+	stray_after_eod(d, x);
 	if (is_verb(verb, "AUTH")) {
 		auth_command(d, x, line, len);
 		return 0;

@@ -1071,6 +1071,21 @@ def cap_unexpected():
     return cap
 
 
+def cap_unstuffed_dot():
+    """The client forgot to dot-stuff a line '.' in the message: the server
+    takes it as the end of data; the text after it arrives as 'commands'
+    (a client mistake, not pipelining)."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_envelope(cv)
+    cv.body((message("Unstuffed", 2) + ".\r\nafter the dot\r\n.\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1xDOT\r\n", dt=0.005)
+    cv.s("500 5.5.2 Error: bad syntax\r\n500 5.5.2 Error: bad syntax\r\n")
+    std_quit(cv)
+    return cap
+
+
 DISSECTOR_CAPS = [
     ("tls-hello.pcap", cap_tls_hello, "pcap"),
     ("smtps.pcap", cap_smtps, "pcap"),
@@ -1080,6 +1095,7 @@ DISSECTOR_CAPS = [
     ("lost-354.pcap", cap_lost_354, "pcap"),
     ("midstream.pcap", cap_midstream, "pcap"),
     ("unexpected.pcap", cap_unexpected, "pcap"),
+    ("unstuffed-dot.pcap", cap_unstuffed_dot, "pcap"),
 ]
 # ================================================================ end of dissector block
 
