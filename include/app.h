@@ -77,7 +77,8 @@ void app_close(struct app_stack *a);
  * by `from`, as before). */
 int app_handoff(struct app_stack *a, const void *from, const struct app_parser *p,
                 int dir, uint64_t off);
-/* The label of the topmost layer that has one for [off, off+n) of `dir`. */
+/* The label of the topmost layer, among those whose bytes overlap [off,
+ * off+n) of `dir`, that has one. */
 int app_label(const struct app_stack *a, int dir, uint64_t off, uint64_t n, char *buf,
               size_t cap);
 

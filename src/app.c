@@ -109,7 +109,7 @@ int app_label(const struct app_stack *a, int dir, uint64_t off, uint64_t n, char
               size_t cap)
 {
 	for (size_t i = a->n; i-- > 0;)
-		if (a->l[i].p->label && (a->l[i].on[dir] && a->l[i].from[dir] <= off) &&
+		if (a->l[i].p->label && a->l[i].on[dir] && a->l[i].from[dir] < off + n &&
 		    a->l[i].p->label(a->l[i].ctx, dir, off, n, buf, cap))
 			return 1;
 	return 0;

@@ -412,6 +412,36 @@ static void test_rcpt_array(void)
 	f_free(&f);
 }
 
+/* STARTTLS: the client's first TLS bytes sent before the 220 (held), and
+ * TLS right behind the 220 in the server's segment, reach the TLS parser
+ * from the exact offsets. */
+static void test_starttls_handoff(void)
+{
+	static const char rec[] = "\x17\x03\x03\x00\x03" "abc";  /* application data */
+	struct feed f;
+	char buf[200];
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "EHLO me\r\n");
+	sv(&f, "250 STARTTLS\r\n");
+	c(&f, "STARTTLS\r\n");
+	uint64_t c_tls = f.off[DIR_C2S];
+	f_send(&f, DIR_C2S, rec, 8);
+	uint64_t s_220 = f.off[DIR_S2C];
+	char seg[64];
+	memcpy(seg, "220 go\r\n", 8);
+	memcpy(seg + 8, rec, 8);
+	f_send(&f, DIR_S2C, seg, 16);
+	CHECK(f.s.starttls && f.s.tls_off[DIR_C2S] == c_tls && f.s.tls_off[DIR_S2C] == s_220 + 8);
+	CHECK(f.s.app.n == 2);
+	CHECK(app_label(&f.s.app, DIR_C2S, c_tls, 8, buf, sizeof buf));
+	CHECK_STR(buf, "TLS application data");
+	CHECK(app_label(&f.s.app, DIR_S2C, s_220, 16, buf, sizeof buf));
+	CHECK_STR(buf, "TLS application data");
+	CHECK(!app_label(&f.s.app, DIR_C2S, 0, c_tls, buf, sizeof buf));
+	f_free(&f);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -428,5 +458,6 @@ int main(void)
 	test_looks_like_short();
 	test_exchange_cap();
 	test_rcpt_array();
+	test_starttls_handoff();
 	return UNIT_DONE();
 }
