@@ -24,8 +24,26 @@
 struct session;
 struct app_stack;
 
+/* A decryption layer (src/tls-decrypt.c, later) plugs in here: the tls
+ * parser gives it every whole record of a direction in order; when it
+ * returns plaintext of inner type 23 (application data), that plaintext is
+ * fed to a NEW SMTP parser instance on the tls layer's own stack, at
+ * plaintext offsets, and the tls layer keeps the map plaintext offset ->
+ * record -> stream offset (tls_plain_to_stream). */
+struct tls_dec_hooks {
+	void *(*create)(void *arg, struct session *s);
+	/* 1 and out[0..*outn), *inner_type set: plaintext; 0: nothing (a
+	 * handshake record taken in, no keys); -1: cannot decrypt. */
+	int (*record)(void *dec, int dir, uint8_t type, uint16_t version,
+	              const uint8_t *rec, size_t n, uint8_t *out, size_t *outn,
+	              uint8_t *inner_type);
+	void (*destroy)(void *dec);
+	void *arg;
+};
+
 struct app_opts {
 	int show_secrets;
+	const struct tls_dec_hooks *dec;   /* NULL: TLS records are labelled only */
 };
 
 struct app_parser {

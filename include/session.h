@@ -75,6 +75,8 @@ struct exchange {
 	uint8_t unexpected;      /* EXK_REPLY: UNEXP_* */
 	char before[16];         /* EXK_REPLY: the verb it came before (UNEXP_BEFORE/_REPLY) */
 	uint8_t stray;           /* EXK_COMMAND: message text after a '.' the client did not stuff */
+	uint8_t plain;           /* parsed from decrypted TLS: offsets are plaintext offsets
+	                          * (tls_plain_to_stream maps them to the stream) */
 	/* frames, filled at render time */
 	uint32_t *req_frames, nreq, capreq;
 	uint32_t *rep_frames, nrep, caprep;

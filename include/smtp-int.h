@@ -45,6 +45,7 @@ struct dissector {
 	uint64_t c2s_end;        /* end of the client bytes (and gaps) seen so far */
 	struct session *s;       /* the session this parser writes into */
 	struct app_stack *stack; /* the stack it is a layer of (hands off through it) */
+	int inner;               /* over TLS plaintext: offsets are plaintext offsets */
 	struct line_asm la[2];
 	struct reply_asm ra;
 	int show_secrets;

@@ -64,4 +64,11 @@ const char *tls_version_name(unsigned v);
 /* IANA name of a few common suites, NULL if unknown. */
 const char *tls_cipher_name(unsigned c);
 
+
+/* tls-layer.c: the stream offset of plaintext offset `plain` of `dir`
+ * (ctx: the tls layer, as app_stack.l[i].ctx); UINT64_MAX if unknown. */
+uint64_t tls_plain_to_stream(const void *ctx, int dir, uint64_t plain);
+/* The tls layer's inner stack (plaintext parsers), or NULL if none. */
+const struct app_stack *tls_inner(const void *ctx);
+
 #endif

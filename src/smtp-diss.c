@@ -40,6 +40,7 @@ struct exchange *new_ex(struct dissector *d, int kind)
 	struct exchange *x = &s->ex[s->nex++];
 	memset(x, 0, sizeof *x);
 	x->kind = (uint8_t)kind;
+	x->plain = (uint8_t)d->inner;
 	return x;
 }
 
@@ -102,6 +103,9 @@ static void *smtp_create(struct app_stack *a)
 	d->hold_for = -1;
 	d->s = a->s;
 	d->stack = a;
+	d->inner = a != &a->s->app;
+	d->greeted = d->inner;         /* after STARTTLS: no greeting */
+	d->started = d->inner;         /* plaintext starts at its offset 0 */
 	return d;
 }
 

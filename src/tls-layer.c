@@ -22,8 +22,24 @@ struct tls_label {
 	char text[120];
 };
 
+/* One decrypted record: plaintext [plain, plain+len) came from the
+ * fragment at stream offset `stream`. */
+struct plain_span {
+	uint64_t plain, stream;
+	uint32_t len;
+};
+
+#define TLS_SPANS_MAX 65536      /* per direction; past it the last one stretches */
+
 struct tls_layer {
 	struct session *s;
+	const struct tls_dec_hooks *hooks;
+	void *dec;               /* the decryption layer's state, NULL: none */
+	struct app_stack inner;  /* SMTP over the plaintext (inner.n == 0: none yet) */
+	struct app_opts inner_o;
+	uint64_t plain_next[2];  /* plaintext offset of the next decrypted byte */
+	struct plain_span *span[2];
+	size_t nspan[2], capspan[2];
 	int base;                /* layer 0: implicit TLS */
 	int dir;                 /* direction of the record being delivered */
 	struct tls_framer f[2];
@@ -96,9 +112,46 @@ static void record_text(struct tls_layer *t, const struct tls_record *r, char *b
 	}
 }
 
+static void add_span(struct tls_layer *t, int dir, uint64_t stream, size_t n)
+{
+	if (t->nspan[dir] == TLS_SPANS_MAX) {
+		t->span[dir][t->nspan[dir] - 1].len += (uint32_t)n;
+		return;
+	}
+	xgrow(&t->span[dir], &t->capspan[dir], t->nspan[dir] + 1, sizeof *t->span[dir], 16);
+	struct plain_span *p = &t->span[dir][t->nspan[dir]++];
+	p->plain = t->plain_next[dir];
+	p->stream = stream;
+	p->len = (uint32_t)n;
+}
+
+/* Hand a record to the decryption layer; its application data goes to an
+ * SMTP parser over the plaintext. */
+static void decrypt(struct tls_layer *t, const struct tls_record *r)
+{
+	uint8_t out[TLS_FRAG_MAX];
+	size_t outn = 0;
+	uint8_t inner = 0;
+	int dir = t->dir;
+	if (t->hooks->record(t->dec, dir, r->type, r->version, r->frag, r->len, out, &outn,
+	                     &inner) != 1 || inner != TLS_CT_APPDATA || !outn)
+		return;
+	if (outn > sizeof out)
+		outn = sizeof out;
+	if (!t->inner.n) {
+		t->inner_o.show_secrets = t->s->app.o.show_secrets;
+		app_open(&t->inner, t->s, &app_smtp, &t->inner_o);
+	}
+	add_span(t, dir, r->off + TLS_HDR_LEN, outn);
+	app_data(&t->inner, dir, t->plain_next[dir], out, outn);
+	t->plain_next[dir] += outn;
+}
+
 static void on_record(void *ctx, const struct tls_record *r)
 {
 	struct tls_layer *t = ctx;
+	if (t->dec)
+		decrypt(t, r);
 	int dir = t->dir;
 	uint64_t end = r->off + TLS_HDR_LEN + r->len;
 	struct tls_label *last = t->nlab[dir] ? &t->lab[dir][t->nlab[dir] - 1] : NULL;
@@ -128,6 +181,9 @@ static void *tls_create(struct app_stack *a)
 	struct tls_layer *t = xcalloc(1, sizeof *t);
 	t->s = a->s;
 	t->base = a->n == 0;
+	t->hooks = a->o.dec;
+	if (t->hooks)
+		t->dec = t->hooks->create(t->hooks->arg, a->s);
 	return t;
 }
 
@@ -152,6 +208,8 @@ static void tls_gap(void *ctx, int dir, uint64_t off, uint64_t n)
 static void tls_end(void *ctx)
 {
 	struct tls_layer *t = ctx;
+	if (t->inner.n)
+		app_end(&t->inner);
 	if (t->base && !t->f[0].records && !t->f[1].records)
 		t->s->tls_implicit = 0;
 }
@@ -159,9 +217,14 @@ static void tls_end(void *ctx)
 static void tls_destroy(void *ctx)
 {
 	struct tls_layer *t = ctx;
+	if (t->inner.n)
+		app_close(&t->inner);
+	if (t->dec)
+		t->hooks->destroy(t->dec);
 	for (int d = 0; d < 2; d++) {
 		tls_framer_free(&t->f[d]);
 		free(t->lab[d]);
+		free(t->span[d]);
 	}
 	free(t);
 }
@@ -195,6 +258,33 @@ static int tls_label(const void *ctx, int dir, uint64_t off, uint64_t n, char *b
 		snprintf(buf, cap, "%s%s", cover->text,
 		         cover->count > 1 ? "" : " (continued)");
 	return at || cover;
+}
+
+uint64_t tls_plain_to_stream(const void *ctx, int dir, uint64_t plain)
+{
+	const struct tls_layer *t = ctx;
+	if (dir > 1)
+		return UINT64_MAX;
+	size_t lo = 0, hi = t->nspan[dir];
+	while (lo < hi) {                      /* the last span starting at or before plain */
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->span[dir][mid].plain <= plain)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return UINT64_MAX;
+	const struct plain_span *p = &t->span[dir][lo - 1];
+	if (plain - p->plain > p->len)
+		return UINT64_MAX;
+	return p->stream + (plain - p->plain);
+}
+
+const struct app_stack *tls_inner(const void *ctx)
+{
+	const struct tls_layer *t = ctx;
+	return t->inner.n ? &t->inner : NULL;
 }
 
 const struct app_parser app_tls = {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "session.h"
+#include "tls-record.h"
 #include "unit.h"
 
 struct feed {
@@ -442,6 +443,68 @@ static void test_starttls_handoff(void)
 	f_free(&f);
 }
 
+/* The decryption seam: a fake decrypter (the plaintext is the fragment)
+ * makes the tls layer feed a second SMTP parser at plaintext offsets, and
+ * the offset map leads back to the stream. */
+static int fake_dec_n;
+static void *fake_create(void *arg, struct session *s) { (void)s; return arg; }
+static void fake_destroy(void *dec) { (void)dec; fake_dec_n = -1; }
+static int fake_record(void *dec, int dir, uint8_t type, uint16_t version, const uint8_t *rec,
+                       size_t n, uint8_t *out, size_t *outn, uint8_t *inner)
+{
+	(void)dec; (void)dir; (void)version;
+	fake_dec_n++;
+	memcpy(out, rec, n);
+	*outn = n;
+	*inner = type;
+	return 1;
+}
+
+static void tls_rec(struct feed *f, int dir, const char *text)
+{
+	char b[64];
+	size_t n = strlen(text);
+	b[0] = 23; b[1] = 3; b[2] = 3; b[3] = 0; b[4] = (char)n;
+	memcpy(b + 5, text, n);
+	f_send(f, dir, b, n + 5);
+}
+
+static void test_decrypt_seam(void)
+{
+	static int arg;
+	const struct tls_dec_hooks hooks = { fake_create, fake_record, fake_destroy, &arg };
+	struct app_opts o = { .show_secrets = 0, .dec = &hooks };
+	struct feed f;
+	memset(&f, 0, sizeof f);
+	f.s.d[DIR_C2S].syn = 1;
+	app_open(&f.s.app, &f.s, &app_smtp, &o);
+	sv(&f, "220 mx\r\n");
+	c(&f, "STARTTLS\r\n");
+	sv(&f, "220 go\r\n");
+	uint64_t c_tls = f.off[DIR_C2S], s_tls = f.off[DIR_S2C];
+	tls_rec(&f, DIR_C2S, "EHLO inner\r\n");
+	tls_rec(&f, DIR_S2C, "250 hi\r\n");
+	tls_rec(&f, DIR_C2S, "QUIT\r\n");
+	tls_rec(&f, DIR_S2C, "221 bye\r\n");
+	app_end(&f.s.app);
+	const struct exchange *e = find(&f.s, EXK_COMMAND, "EHLO", 0);
+	const struct exchange *q = find(&f.s, EXK_COMMAND, "QUIT", 0);
+	const struct exchange *st = find(&f.s, EXK_COMMAND, "STARTTLS", 0);
+	CHECK(fake_dec_n == 4);
+	CHECK(st && !st->plain && st->reply_code == 220);
+	CHECK(e && e->plain && e->reply_code == 250 && e->req_off == 0 && e->req_end == 12);
+	CHECK(q && q->plain && q->reply_code == 221 && q->req_off == 12);
+	CHECK(f.s.app.n == 2);
+	const void *tl = f.s.app.l[1].ctx;
+	CHECK(tls_inner(tl) != NULL);
+	CHECK(tls_plain_to_stream(tl, DIR_C2S, 0) == c_tls + 5);
+	CHECK(tls_plain_to_stream(tl, DIR_C2S, 12) == c_tls + 5 + 12 + 5);   /* QUIT's record */
+	CHECK(tls_plain_to_stream(tl, DIR_S2C, 3) == s_tls + 5 + 3);
+	CHECK_STR(f.s.smtp.helo, "inner");
+	f_free(&f);
+	CHECK(fake_dec_n == -1);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -459,5 +522,6 @@ int main(void)
 	test_exchange_cap();
 	test_rcpt_array();
 	test_starttls_handoff();
+	test_decrypt_seam();
 	return UNIT_DONE();
 }
