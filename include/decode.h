@@ -63,6 +63,10 @@ struct pkt {
 	int8_t wscale;           /* window scale option, -1 if absent */
 	uint8_t sack_ok;         /* SACK-permitted option present */
 	uint8_t has_sack;        /* SACK blocks present */
+	uint8_t nsack;           /* SACK blocks decoded (at most 4) */
+	uint32_t sack[4][2];     /* left, right edges (raw) */
+	const uint8_t *tcp_hdr;  /* the TCP header (for decode_tcp_csum) */
+	uint16_t tcp_hlen;
 	const uint8_t *payload;  /* captured payload bytes */
 	uint32_t cap_paylen;     /* captured payload length (<= paylen) */
 	uint32_t paylen;         /* payload length on the wire, from the IP length */
@@ -76,6 +80,12 @@ struct pkt {
 #define TH_URG 0x20
 #define TH_ECE 0x40
 #define TH_CWR 0x80
+
+enum { CSUM_UNKNOWN = 0, CSUM_OK = 1, CSUM_BAD = 2 };
+/* The TCP checksum of a decoded segment, computed on demand (the capture
+ * thread and most frames never need it): unknown when not all of the
+ * segment was captured. */
+int decode_tcp_csum(const struct pkt *p);
 
 /* Link types we accept (DLT_ values, as pcap_datalink() returns them). */
 int decode_linktype_supported(int dlt);

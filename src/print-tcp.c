@@ -3,6 +3,8 @@
  * `wire` is the IP payload length, so the payload ends where the datagram
  * ends: Ethernet padding after a bare ACK never becomes payload bytes.
  */
+#include <string.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include "decode_int.h"
 
@@ -50,7 +52,13 @@ static void tcp_options(struct cur o, int cut, struct pkt *p)
 		/* RFC 7323 2.3: a shift above 14 is used as 14. */
 		case TCPOPT_WINDOW:         p->wscale = (int8_t)(v[0] > 14 ? 14 : v[0]); break;
 		case TCPOPT_SACK_PERMITTED: p->sack_ok = 1; break;
-		case TCPOPT_SACK:           p->has_sack = 1; break;
+		case TCPOPT_SACK:
+			p->has_sack = 1;
+			for (size_t i = 0; i + 8 <= (size_t)o.p[1] - 2 && p->nsack < 4; i += 8, p->nsack++) {
+				p->sack[p->nsack][0] = ld_be32(v + i);
+				p->sack[p->nsack][1] = ld_be32(v + i + 4);
+			}
+			break;
 		default: break;
 		}
 		cur_skip(&o, o.p[1]);
@@ -87,10 +95,55 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 	}
 	tcp_options(cur_make(h + 20, hlen - 20), 0, p);
 	cur_skip(&c, hlen);
+	p->tcp_hdr = h;
+	p->tcp_hlen = (uint16_t)hlen;
 
 	p->payload = c.p;
 	p->cap_paylen = (uint32_t)c.len;
 	p->paylen = (uint32_t)(wire - hlen);
 	if (p->cap_paylen < p->paylen)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
+}
+
+/* One's-complement sum of n bytes, 32 bits at a time into 64. */
+static uint64_t sum_bytes(const uint8_t *b, size_t n, uint64_t s)
+{
+	uint32_t w;
+	for (; n >= 4; b += 4, n -= 4) {
+		memcpy(&w, b, 4);
+		s += w;
+	}
+	if (n >= 2) {
+		uint16_t h2;
+		memcpy(&h2, b, 2);
+		s += h2;
+		b += 2;
+		n -= 2;
+	}
+	if (n) {
+		uint8_t last[2] = { b[0], 0 };
+		uint16_t h2;
+		memcpy(&h2, last, 2);
+		s += h2;
+	}
+	return s;
+}
+
+int decode_tcp_csum(const struct pkt *p)
+{
+	if (p->kind != PK_TCP || !p->tcp_hdr || p->cap_paylen != p->paylen ||
+	    (p->family != 4 && p->family != 6))
+		return CSUM_UNKNOWN;
+	size_t len = (size_t)p->tcp_hlen + p->paylen, alen = p->family == 6 ? 16 : 4;
+	uint8_t ph[8] = { 0, 0, 0, 0, 0, 0, 0, IPPROTO_TCP };   /* length, zero, protocol */
+	ph[0] = (uint8_t)(len >> 24); ph[1] = (uint8_t)(len >> 16);
+	ph[2] = (uint8_t)(len >> 8); ph[3] = (uint8_t)len;
+	uint64_t s = sum_bytes(p->src, alen, 0);
+	s = sum_bytes(p->dst, alen, s);
+	s = sum_bytes(ph, 8, s);
+	s = sum_bytes(p->tcp_hdr, p->tcp_hlen, s);
+	s = sum_bytes(p->payload, p->paylen, s);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff ? CSUM_OK : CSUM_BAD;
 }

@@ -616,15 +616,27 @@ def cap_retrans():
     return cap
 
 
+def swapped_ids(later, earlier):
+    """Capture `later` then `earlier`, with the IP IDs of the order they were sent."""
+    i0 = IPID[0]
+    IPID[0] = i0 + 1
+    later()
+    IPID[0] = i0
+    earlier()
+    IPID[0] = i0 + 2
+
+
 def cap_ooo():
-    """Two command segments and two body segments captured in swapped order."""
+    """Two command segments and two body segments captured in swapped order
+    (the network reordered them: each keeps the IP ID it was sent with, so
+    the one captured second has the older ID)."""
     cap = Capture("eth")
     cv = Conv(cap, **C4())
     std_open(cv)
     m, r = "MAIL FROM:<alice@example.org>\r\n", "RCPT TO:<bob@example.net>\r\n"
     base = cv.seq[0]
-    cv.send(0, r, seq=base + len(m), advance=False)
-    cv.send(0, m, seq=base, advance=False)
+    swapped_ids(lambda: cv.send(0, r, seq=base + len(m), advance=False),
+                lambda: cv.send(0, m, seq=base, advance=False))
     cv.seq[0] = base + len(m) + len(r)
     cv.rcv[1] = cv.seq[0]
     cv.s("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n")
@@ -632,8 +644,8 @@ def cap_ooo():
     cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
     body = (message("Out of order", 40) + ".\r\n").encode()
     b0 = cv.seq[0]
-    cv.send(0, body[1000:], seq=b0 + 1000, advance=False, flags=TH_PSH | TH_ACK)
-    cv.send(0, body[:1000], seq=b0, advance=False, flags=TH_ACK)
+    swapped_ids(lambda: cv.send(0, body[1000:], seq=b0 + 1000, advance=False, flags=TH_PSH | TH_ACK),
+                lambda: cv.send(0, body[:1000], seq=b0, advance=False, flags=TH_ACK))
     cv.seq[0] = b0 + len(body)
     cv.rcv[1] = cv.seq[0]
     cv.ack(1)
