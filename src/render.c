@@ -151,6 +151,16 @@ static void json_str(FILE *f, const char *s)
 		json_strn(f, s, strlen(s));
 }
 
+/* "analysis": the TA_* bits by name (tcp_analysis_name) */
+static void json_analysis(FILE *o, uint32_t ta)
+{
+	PUT_LIT(o, ",\"analysis\":[");
+	for (unsigned b = 0, n = 0; b < TA_NBITS; b++)
+		if (ta & (1u << b))
+			fprintf(o, "%s\"%s\"", n++ ? "," : "", tcp_analysis_name(1u << b));
+	putc_unlocked(']', o);
+}
+
 static void json_frames(FILE *f, const uint32_t *v, uint32_t n)
 {
 	putc_unlocked('[', f);
@@ -1099,6 +1109,7 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 			put_u(o, f->len);
 			PUT_LIT(o, ",\"win\":");
 			put_u(o, f->win);
+			json_analysis(o, f->ta);
 		}
 		putc_unlocked('}', o);
 	}
