@@ -42,6 +42,7 @@ const char *tcp_analysis_name(unsigned bit);
 uint64_t tcp_unwrap(uint32_t isn, uint64_t ref, uint32_t seq);
 
 #define TCP_RECENT 8
+#define TCP_MARKS 16
 
 struct tcp_recent {              /* a recent segment, to recognise network duplicates */
 	uint64_t off;
@@ -79,8 +80,9 @@ struct dirstate {
 	uint64_t syn_ts;         /* the SYN the SYN/ACK answers (client: the last SYN before it) */
 	uint64_t irtt_ns;        /* SYN -> SYN/ACK -> ACK, 0 unknown (kept in both directions) */
 	uint32_t syn_frame;
-	uint8_t recent_pos;
+	uint8_t recent_pos, mark_pos;
 	struct tcp_recent recent[TCP_RECENT];
+	struct { uint64_t end; uint16_t ip_id; uint8_t used; } mark[TCP_MARKS];  /* where max_end rose, by which packet */
 	struct stream st;
 	/* colder */
 	uint64_t fin_off;

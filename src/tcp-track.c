@@ -115,6 +115,16 @@ static void handshake(struct dirstate *D, int dir, const struct pkt *p, uint64_t
 	hist(v, dir == 0, (p->flags & TH_ACK) ? 'H' : 'S');
 }
 
+/* Had a packet sent before this one (older IP ID) reached beyond off? */
+static int sent_before(const struct dirstate *d, const struct pkt *p, uint64_t off)
+{
+	for (int i = 0; i < TCP_MARKS; i++)
+		if (d->mark[i].used && (int16_t)(d->mark[i].ip_id - p->ip_id) < 0 &&
+		    d->mark[i].end > off)
+			return 1;
+	return 0;
+}
+
 /* A segment that takes sequence space (payload or FIN) and is not a SYN. */
 static unsigned classify_seq(struct dirstate *d, const struct dirstate *peer,
                              const struct pkt *p, uint64_t off, uint64_t ts)
@@ -134,8 +144,8 @@ static unsigned classify_seq(struct dirstate *d, const struct dirstate *peer,
 		return TA_KEEPALIVE;
 	int ord = id_order(d, p);
 	int resend;
-	if (ord)
-		resend = ord > 0;
+	if (ord)    /* an older ID: a late first transmission, unless an even older packet had these bytes */
+		resend = ord > 0 || sent_before(d, p, off);
 	else if (off < d->st.next || stream_seen(&d->st, off, end) == 2 || (fin && d->fin))
 		resend = 1;
 	else    /* fills a hole: a resend if the peer asked for it or an RTT has passed */
@@ -274,6 +284,12 @@ static void segment(struct dirstate *D, int dir, const struct pkt *p, uint64_t o
 	if (end > d->max_end && !(v->ta & TA_KEEPALIVE)) {
 		d->max_end = end;
 		d->max_end_ts = ts;
+		if (p->family == 4) {
+			unsigned i = d->mark_pos++ % TCP_MARKS;
+			d->mark[i].end = end;
+			d->mark[i].ip_id = p->ip_id;
+			d->mark[i].used = 1;
+		}
 	} else if (!p->paylen && !fin && off > d->max_end && !d->fin) {
 		d->max_end = off;                 /* bytes before a bare ACK were lost */
 		d->max_end_ts = ts;
