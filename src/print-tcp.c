@@ -105,28 +105,27 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
 }
 
-/* One's-complement sum of n bytes, 32 bits at a time into 64. */
+/* One's-complement sum of n bytes: 64-bit loads split into 32-bit halves
+ * (no carries lost for any packet size), folded by the caller. */
 static uint64_t sum_bytes(const uint8_t *b, size_t n, uint64_t s)
 {
-	uint32_t w;
+	uint64_t w, s2 = 0;
+	for (; n >= 16; b += 16, n -= 16) {
+		memcpy(&w, b, 8);
+		s += (w & 0xffffffffu) + (w >> 32);
+		memcpy(&w, b + 8, 8);
+		s2 += (w & 0xffffffffu) + (w >> 32);
+	}
+	s += s2;
+	uint32_t v;
 	for (; n >= 4; b += 4, n -= 4) {
-		memcpy(&w, b, 4);
-		s += w;
+		memcpy(&v, b, 4);
+		s += v;
 	}
-	if (n >= 2) {
-		uint16_t h2;
-		memcpy(&h2, b, 2);
-		s += h2;
-		b += 2;
-		n -= 2;
-	}
-	if (n) {
-		uint8_t last[2] = { b[0], 0 };
-		uint16_t h2;
-		memcpy(&h2, last, 2);
-		s += h2;
-	}
-	return s;
+	uint8_t last[4] = { 0, 0, 0, 0 };
+	memcpy(last, b, n);
+	memcpy(&v, last, 4);
+	return s + v;
 }
 
 int decode_tcp_csum(const struct pkt *p)
