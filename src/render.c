@@ -631,8 +631,12 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 		          f->ta & TA_KAACK ? "keep-alive ACK" :
 		          (f->flags & TH_ACK) ? "ACK" : "TCP segment");
 	/* analysis notes */
-	if (f->ta & TA_RETRANS) sb_str(r, " [retransmission]");
+	if (f->ta & TA_SPURIOUS) sb_str(r, " [spurious retransmission]");
+	else if (f->ta & TA_FASTRETX) sb_str(r, " [fast retransmission]");
+	else if (f->ta & TA_RETRANS) sb_str(r, " [retransmission]");
 	if (f->ta & TA_OOO) sb_str(r, " [out of order]");
+	if (f->ta & TA_DUP) sb_str(r, " [network duplicate]");
+	if (f->ta & TA_BADCSUM) sb_str(r, " [bad TCP checksum: not used]");
 	if ((f->ta & TA_GAP) && m->gapn)
 		sb_u(r, " [", m->gapn), sb_str(r, " bytes before it not captured]");
 	else if (f->ta & TA_GAP)
@@ -640,6 +644,9 @@ static void frame_role(const struct view *v, size_t i, struct sbuf *r)
 	if ((f->ta & TA_DUPACK) && !strstr(r->b, "duplicate")) sb_str(r, " [duplicate ACK]");
 	if ((f->ta & TA_KEEPALIVE) && !strstr(r->b, "keep-alive")) sb_str(r, " [keep-alive]");
 	if (f->ta & TA_ZEROWIN) sb_str(r, " [zero window]");
+	if (f->ta & TA_ZWPROBE) sb_str(r, " [zero window probe]");
+	if (f->ta & TA_WINUPD) sb_str(r, " [window update]");
+	if (f->ta & TA_WINFULL) sb_str(r, " [window full]");
 	if (f->ta & TA_OVERMSS) sb_str(r, " [longer than the MSS: segmentation offload]");
 	if (f->ta & TA_TRUNC) sb_str(r, " [payload cut by the snaplen]");
 	if (f->status & PKT_MALFORMED) sb_add(r, " [malformed: %s]", f->err ? f->err : "?");

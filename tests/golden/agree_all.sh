@@ -1,12 +1,18 @@
 #!/bin/sh
 # agree_all.sh - tshark agreement over the crafted corpus and the shared
 # captures: for each, "frames agreeing A of B" from tests/lib/agree.py.
+# Then (without CAPTURE arguments) the TCP labels on the impaired captures
+# (caps/impaired/NAME-sender + NAME-router) against what really happened,
+# from tests/lib/tcptruth.py: ours must be right on at least TRUTH_MIN
+# percent (default 97) of the frames of each pair.
 # usage: agree_all.sh path/to/smtptrace [CAPTURE...]
 bin=${1:-build/smtptrace}; shift 2>/dev/null
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-[ $# -gt 0 ] || set -- "$here"/caps/*.pcap "$here"/caps/*.pcapng "$root"/../shared/captures/*.pcap
+tcp=0
+[ $# -gt 0 ] || { tcp=1; set -- "$here"/caps/*.pcap; }
+[ $tcp = 0 ] || set -- "$@" "$here"/caps/*.pcapng "$root"/../shared/captures/*.pcap
 tmp=$(mktemp /tmp/agree.XXXXXX.json) || exit 2
 trap 'rm -f "$tmp"' EXIT
 bad=0
@@ -24,4 +30,15 @@ for cap in "$@"; do
 	[ $rc -eq 0 ] || { bad=$((bad + 1)); printf '%s\n' "$res" | grep -v 'frames agreeing' | sed 's/^/    /'; }
 done
 echo "agree: $bad capture(s) with disagreements"
+if [ $tcp = 1 ]; then
+	for snd in "$here"/caps/impaired/*-sender.pcapng; do
+		rtr=${snd%-sender.pcapng}-router.pcapng
+		[ -f "$rtr" ] || continue
+		res=$(/usr/bin/python3 "$root/tests/lib/tcptruth.py" --bin "$bin" --min "${TRUTH_MIN:-97}" "$snd" "$rtr" 2>&1)
+		rc=$?
+		printf 'tcp %-30s %s\n' "$(basename "${snd%-sender.pcapng}")" "$(printf '%s\n' "$res" | tail -n 1)"
+		[ $rc -eq 0 ] || { bad=$((bad + 1)); printf '%s\n' "$res" | sed 's/^/    /'; }
+	done
+	echo "agree: $bad failure(s) in all"
+fi
 [ $bad -eq 0 ]
