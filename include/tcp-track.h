@@ -77,6 +77,7 @@ struct dirstate {
 	uint16_t max_id;         /* newest IP ID */
 	uint32_t csum_ok;        /* segments with a good checksum (0: maybe offloaded, trust no "bad") */
 	uint64_t max_end_ts;     /* when max_end was reached */
+	uint64_t bad_end;        /* end of the bytes seen with a bad checksum */
 	uint64_t syn_ts;         /* the SYN the SYN/ACK answers (client: the last SYN before it) */
 	uint64_t irtt_ns;        /* SYN -> SYN/ACK -> ACK, 0 unknown (kept in both directions) */
 	uint32_t syn_frame;

@@ -298,12 +298,18 @@ static void build_view(struct view *v, struct session *s)
 
 	/* handshake */
 	int synack_seen = 0;
+	size_t syn_i = 0;
 	for (size_t i = 0; i < s->nframes; i++) {
 		struct frame_rec *f = &s->frames[i];
 		if (f->dir > 1)
 			continue;
-		if ((f->flags & (TH_SYN | TH_ACK)) == TH_SYN && f->dir == DIR_C2S && !v->hs[0]) {
-			v->hs[0] = f->no; v->fm[i].hs = 1;
+		/* step 1 is the SYN the SYN/ACK answers: the last one before it
+		 * (the iRTT excludes a SYN retransmission timeout) */
+		if ((f->flags & (TH_SYN | TH_ACK)) == TH_SYN && f->dir == DIR_C2S && !synack_seen &&
+		    !(f->ta & (TA_PORTREUSE | TA_DUP | TA_BADCSUM))) {
+			if (v->hs[0])
+				v->fm[syn_i].hs = 0;
+			v->hs[0] = f->no; v->fm[i].hs = 1; syn_i = i;
 		} else if ((f->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && f->dir == DIR_S2C && !v->hs[1]) {
 			v->hs[1] = f->no; v->fm[i].hs = 2; synack_seen = 1;
 		} else if (synack_seen && !v->hs[2] && f->dir == DIR_C2S && (f->flags & TH_ACK) &&
@@ -364,7 +370,7 @@ static void build_view(struct view *v, struct session *s)
 		}
 		if (v->fm[i].count)
 			f->proto = FP_SMTP;
-		if (v->fm[i].count == 1 && !(f->ta & TA_RETRANS)) {
+		if (v->fm[i].count == 1 && !(f->ta & (TA_RETRANS | TA_DUP | TA_BADCSUM))) {
 			struct exchange *x = &s->ex[list[v->fm[i].first]];
 			v->fm[i].segk = rep ? ++x->norig_rep : ++x->norig_req;
 		}

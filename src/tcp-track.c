@@ -131,8 +131,10 @@ static unsigned classify_seq(struct dirstate *d, const struct dirstate *peer,
 {
 	int fin = !!(p->flags & TH_FIN);
 	uint64_t end = off + p->paylen, hi = d->max_end + d->fin;
+	if (off >= hi && off < d->bad_end)
+		return TA_RETRANS;              /* its first copy arrived with a bad checksum */
 	if (off >= hi) {
-		unsigned ta = off > d->max_end && d->seen > 1 && !d->fin ? TA_GAP : 0;
+		unsigned ta = off > d->max_end && d->seen > 1 && !d->fin && off > d->bad_end ? TA_GAP : 0;
 		if (p->paylen == 1 && peer->ack_valid && peer->win_scaled == 0 && off == hi)
 			ta |= TA_ZWPROBE;
 		else if (p->paylen && d->acked_valid && peer->ack_valid &&
@@ -317,6 +319,8 @@ void tcp_track(struct dirstate D[2], int dir, const struct pkt *p, uint64_t ts,
 	if (bad_checksum(d, p)) {
 		v->ta = TA_BADCSUM;
 		d->badcsum++;
+		if (d->seen && off + p->paylen > d->bad_end)
+			d->bad_end = off + p->paylen;
 		return;
 	}
 	if (d->seen && net_dup(d, p, off)) {
