@@ -967,6 +967,13 @@ static void text_session(struct render_ctx *r, struct session *s, struct view *v
 		fprintf(o, "  Handshake: the SYN (frame %u) got no SYN/ACK in the capture\n", v->hs[0]);
 	else
 		fprintf(o, "  Handshake: not captured (the capture started after the connection was opened)\n");
+	if (!s->d[0].syn || !s->d[1].syn) {
+		fprintf(o, "  TCP: no SYN from the %s: windows are shown unscaled",
+		        !s->d[0].syn && !s->d[1].syn ? "client or the server" : !s->d[0].syn ? "client" : "server");
+		if (!s->d[0].seen || !s->d[1].seen)
+			fprintf(o, ", ack numbers raw (nothing from the %s)", !s->d[0].seen ? "client" : "server");
+		fputs("\n", o);
+	}
 	char b1[24], b2[24];
 	bytes_h(s->d[0].bytes, b1, sizeof b1);
 	bytes_h(s->d[1].bytes, b2, sizeof b2);
@@ -1063,7 +1070,9 @@ static void json_session(struct render_ctx *r, struct session *s, struct view *v
 	fprintf(o, ",\"handshake\":{\"frames\":[%u,%u,%u]", v->hs[0], v->hs[1], v->hs[2]);
 	if (h1 && h2) fprintf(o, ",\"syn_synack\":%.9f", (double)(h2->ts_ns - h1->ts_ns) / 1e9);
 	if (h1 && h3) fprintf(o, ",\"irtt\":%.9f", (double)(h3->ts_ns - h1->ts_ns) / 1e9);
-	fputs("}", o);
+	fprintf(o, ",\"windows_scaled\":%s,\"acks_relative\":%s}",
+	        s->d[0].wscale >= 0 && s->d[1].wscale >= 0 ? "true" : "false",
+	        s->d[0].seen && s->d[1].seen ? "true" : "false");
 	fputs(",\"helo\":", o);
 	json_str(o, s->helo[0] ? s->helo : NULL);
 	fputs(",\"mail_from\":", o);

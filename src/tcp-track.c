@@ -49,6 +49,13 @@ void tcp_track_init(struct dirstate d[2], const struct stream_sink *k, void *ctx
 	}
 }
 
+/* A capture that starts mid-stream makes offset 0 the first byte seen: a
+ * sequence number just below it is from before the capture, not 4 GB on. */
+static int before_start(const struct dirstate *d, uint32_t seq)
+{
+	return !d->syn && d->max_end < 0x80000000ull && (int32_t)(seq - (d->isn + 1)) < 0;
+}
+
 static void hist(struct tcp_verdict *v, int up, char c)
 {
 	size_t n = strlen(v->hist);
@@ -189,7 +196,7 @@ static unsigned classify_ack(struct dirstate *d, struct dirstate *peer,
  * a gap before this frame's own payload is handed over. */
 static uint64_t take_ack(struct dirstate *d, struct dirstate *peer, const struct pkt *p)
 {
-	if (!(p->flags & TH_ACK) || !peer->seen)
+	if (!(p->flags & TH_ACK) || !peer->seen || before_start(peer, p->ack))
 		return 0;
 	uint64_t acked = tcp_unwrap(peer->isn, peer->max_end, p->ack);
 	if (!peer->acked_valid || acked > peer->acked) {
@@ -337,7 +344,10 @@ void tcp_track(struct dirstate D[2], int dir, const struct pkt *p, uint64_t ts,
 	if (peer->mss && p->paylen > peer->mss)
 		v->ta |= TA_OVERMSS;
 	uint64_t acked = take_ack(d, peer, p);
-	if (!syn && !rst)
+	if (!syn && !rst && d->seen > 1 && before_start(d, p->seq)) {
+		v->off = 0;                     /* sent before the capture began: old bytes */
+		v->ta |= p->paylen ? TA_RETRANS : 0;
+	} else if (!syn && !rst)
 		segment(D, dir, p, off, acked, ts, v);
 	count(d, p, v, up);
 	if ((p->flags & TH_ACK) && peer->seen) {
