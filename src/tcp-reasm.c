@@ -148,9 +148,10 @@ void stream_acked(struct stream *st, uint64_t acked, uint64_t limit)
 		skip_hole(st);
 	if (acked > limit)              /* a FIN takes a sequence number, not a byte */
 		acked = limit;
-	if (!st->q && acked > st->next) {
+	if (acked > st->next) {         /* a hole before what is held, or the tail */
 		gap(st, st->next, acked - st->next);
 		st->next = acked;
+		drain(st);
 	}
 }
 
