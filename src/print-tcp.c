@@ -105,27 +105,30 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
 }
 
-/* One's-complement sum of n bytes: 64-bit loads split into 32-bit halves
- * (no carries lost for any packet size), folded by the caller. */
+/* One's-complement sum of n bytes: 64-bit words added with end-around
+ * carry (RFC 1071), two chains for the pipeline; folded by the caller. */
 static uint64_t sum_bytes(const uint8_t *b, size_t n, uint64_t s)
 {
-	uint64_t w, s2 = 0;
+	uint64_t w, w2, s2 = 0;
 	for (; n >= 16; b += 16, n -= 16) {
 		memcpy(&w, b, 8);
-		s += (w & 0xffffffffu) + (w >> 32);
-		memcpy(&w, b + 8, 8);
-		s2 += (w & 0xffffffffu) + (w >> 32);
+		memcpy(&w2, b + 8, 8);
+		s += w;
+		s += s < w;
+		s2 += w2;
+		s2 += s2 < w2;
 	}
 	s += s2;
-	uint32_t v;
-	for (; n >= 4; b += 4, n -= 4) {
-		memcpy(&v, b, 4);
-		s += v;
-	}
-	uint8_t last[4] = { 0, 0, 0, 0 };
+	s += s < s2;
+	uint8_t last[16] = { 0 };
 	memcpy(last, b, n);
-	memcpy(&v, last, 4);
-	return s + v;
+	memcpy(&w, last, 8);
+	memcpy(&w2, last + 8, 8);
+	s += w;
+	s += s < w;
+	s += w2;
+	s += s < w2;
+	return s;
 }
 
 int decode_tcp_csum(const struct pkt *p)
@@ -142,6 +145,7 @@ int decode_tcp_csum(const struct pkt *p)
 	s = sum_bytes(ph, 8, s);
 	s = sum_bytes(p->tcp_hdr, p->tcp_hlen, s);
 	s = sum_bytes(p->payload, p->paylen, s);
+	s = (s & 0xffffffffu) + (s >> 32);
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return s == 0xffff ? CSUM_OK : CSUM_BAD;
