@@ -73,7 +73,8 @@ struct dirstate {
 	uint8_t id_ok;           /* IPv4 IDs change from packet to packet: they order this side's sends */
 	uint8_t id_seen;
 	uint8_t dupack_run;      /* duplicate ACKs in a row */
-	uint8_t csum;            /* verify checksums (engine) */
+	uint8_t csum;            /* verify checksums (engine; off once a side looks offloaded) */
+	uint8_t csum_bad;        /* bad checksums before the first good one */
 	uint16_t max_id;         /* newest IP ID */
 	uint32_t csum_ok;        /* segments with a good checksum (0: maybe offloaded, trust no "bad") */
 	uint64_t max_end_ts;     /* when max_end was reached */

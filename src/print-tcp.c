@@ -5,6 +5,9 @@
  */
 #include <string.h>
 #include <netinet/in.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <netinet/tcp.h>
 #include "decode_int.h"
 
@@ -105,30 +108,30 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
 }
 
-/* One's-complement sum of n bytes: 64-bit words added with end-around
- * carry (RFC 1071), two chains for the pipeline; folded by the caller. */
-static uint64_t sum_bytes(const uint8_t *b, size_t n, uint64_t s)
+/* Add n bytes as 32-bit words into 64-bit lanes: no carry is lost below
+ * 2^32 words.  With SSE2 (every x86-64), 16 bytes per step. */
+static uint64_t sum_words(const uint8_t *b, size_t n, uint64_t s)
 {
-	uint64_t w, w2, s2 = 0;
+#ifdef __SSE2__
+	__m128i acc = _mm_setzero_si128(), z = _mm_setzero_si128();
 	for (; n >= 16; b += 16, n -= 16) {
-		memcpy(&w, b, 8);
-		memcpy(&w2, b + 8, 8);
-		s += w;
-		s += s < w;
-		s2 += w2;
-		s2 += s2 < w2;
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+		acc = _mm_add_epi64(acc, _mm_unpacklo_epi32(v, z));
+		acc = _mm_add_epi64(acc, _mm_unpackhi_epi32(v, z));
 	}
-	s += s2;
-	s += s < s2;
-	uint8_t last[16] = { 0 };
+	uint64_t lanes[2];
+	_mm_storeu_si128((__m128i *)(void *)lanes, acc);
+	s += lanes[0] + lanes[1];
+#endif
+	uint32_t w;
+	for (; n >= 4; b += 4, n -= 4) {
+		memcpy(&w, b, 4);
+		s += w;
+	}
+	uint8_t last[4] = { 0, 0, 0, 0 };
 	memcpy(last, b, n);
-	memcpy(&w, last, 8);
-	memcpy(&w2, last + 8, 8);
-	s += w;
-	s += s < w;
-	s += w2;
-	s += s < w2;
-	return s;
+	memcpy(&w, last, 4);
+	return s + w;
 }
 
 int decode_tcp_csum(const struct pkt *p)
@@ -140,11 +143,11 @@ int decode_tcp_csum(const struct pkt *p)
 	uint8_t ph[8] = { 0, 0, 0, 0, 0, 0, 0, IPPROTO_TCP };   /* length, zero, protocol */
 	ph[0] = (uint8_t)(len >> 24); ph[1] = (uint8_t)(len >> 16);
 	ph[2] = (uint8_t)(len >> 8); ph[3] = (uint8_t)len;
-	uint64_t s = sum_bytes(p->src, alen, 0);
-	s = sum_bytes(p->dst, alen, s);
-	s = sum_bytes(ph, 8, s);
-	s = sum_bytes(p->tcp_hdr, p->tcp_hlen, s);
-	s = sum_bytes(p->payload, p->paylen, s);
+	uint64_t s = sum_words(p->src, alen, 0);
+	s = sum_words(p->dst, alen, s);
+	s = sum_words(ph, 8, s);
+	s = sum_words(p->tcp_hdr, p->tcp_hlen, s);
+	s = sum_words(p->payload, p->paylen, s);
 	s = (s & 0xffffffffu) + (s >> 32);
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);

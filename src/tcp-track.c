@@ -92,8 +92,9 @@ static void id_note(struct dirstate *d, const struct pkt *p, uint64_t off)
 /* The same packet again (same IP ID, same place): the network duplicated it. */
 static int net_dup(const struct dirstate *d, const struct pkt *p, uint64_t off)
 {
-	if (p->family != 4 || !d->id_seen || (!d->id_ok && !p->ip_id))
-		return 0;
+	if (p->family != 4 || !d->id_seen || (!d->id_ok && !p->ip_id) ||
+	    (d->id_ok && (int16_t)(p->ip_id - d->max_id) > 0))
+		return 0;               /* a newer ID: a new packet (the common case) */
 	for (int i = 0; i < TCP_RECENT; i++) {
 		const struct tcp_recent *r = &d->recent[i];
 		if (r->used && r->ip_id == p->ip_id && r->off == off && r->len == p->paylen &&
@@ -220,6 +221,8 @@ static int bad_checksum(struct dirstate *d, const struct pkt *p)
 	int c = decode_tcp_csum(p);
 	if (c == CSUM_OK)
 		d->csum_ok++;
+	else if (c == CSUM_BAD && !d->csum_ok && ++d->csum_bad >= 16)
+		d->csum = 0;            /* never a good one: left to the NIC (offload), or not filled in */
 	return c == CSUM_BAD && d->csum_ok;
 }
 
