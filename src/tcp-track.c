@@ -221,7 +221,7 @@ static int bad_checksum(struct dirstate *d, const struct pkt *p)
 	int c = decode_tcp_csum(p);
 	if (c == CSUM_OK)
 		d->csum_ok++;
-	else if (c == CSUM_BAD && !d->csum_ok && ++d->csum_bad >= 16)
+	else if (c == CSUM_BAD && !d->csum_ok && ++d->csum_bad >= 4)
 		d->csum = 0;            /* never a good one: left to the NIC (offload), or not filled in */
 	return c == CSUM_BAD && d->csum_ok;
 }
