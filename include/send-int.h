@@ -11,7 +11,9 @@
 
 /* The message and where it goes, from the options (no network yet). */
 struct send_input {
-	char host[256], port[16];      /* --server split */
+	char host[256], port[16];      /* --server split; without it the
+	                                  recipients' domain (or address literal) */
+	int by_mx;                     /* host is a mail domain: look up its MX */
 	char helo_buf[256];            /* this host's name when --helo is absent */
 	char *msg;                     /* the built message (CRLF), owned */
 	size_t msg_len;

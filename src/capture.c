@@ -34,7 +34,8 @@
 /* ---- the TCP close tracker ---- */
 
 /* Direction 0 is the side that sent the first TCP segment we saw (the
- * client's SYN, normally), 1 the other side. */
+ * client's SYN, normally), 1 the other side.  Only TCP: DNS over UDP in
+ * the same capture is not looked at. */
 struct close_tracker {
 	int have_port;
 	uint16_t port0;                 /* source port of direction 0 */
@@ -53,7 +54,10 @@ static void track_segment(struct close_tracker *t, const struct pkt *p)
 {
 	int d;
 
-	if (!t->have_port) {
+	/* a new connection (send tries the next address after a failed
+	 * connect): the close that matters is the last connection's */
+	if (!t->have_port || ((p->flags & TH_SYN) && !(p->flags & TH_ACK) && p->sport != t->port0)) {
+		memset(t, 0, sizeof *t);
 		t->have_port = 1;
 		t->port0 = p->sport;
 	}

@@ -16,7 +16,7 @@
 #endif
 
 static const char usage_text[] =
-"usage: smtptrace send --server HOST[:PORT] --from ADDR --to ADDR [options]\n"
+"usage: smtptrace send --from ADDR --to ADDR [--server HOST[:PORT]] [options]\n"
 "       smtptrace analyze FILE [options]\n"
 "\n"
 "Send a mail with smtptrace's own SMTP client while capturing the exchange\n"
@@ -25,7 +25,10 @@ static const char usage_text[] =
 "`analyze` prints the same timeline for a saved capture (pcap or pcapng).\n"
 "\n"
 "send options:\n"
-"  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port)\n"
+"  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port);\n"
+"                            without it, the recipients' domain's MX hosts\n"
+"                            (all recipients in one domain), every address\n"
+"                            of each tried in order\n"
 "  -f, --from ADDR           envelope and header sender\n"
 "  -t, --to ADDR             recipient (repeat for more)\n"
 "      --subject TEXT        Subject header\n"
@@ -256,8 +259,6 @@ static int check_args(int argc, char **argv, struct cli *cl)
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!a->server)
-		return usage_error("send needs --server HOST[:PORT]");
 	if (!a->from)
 		return usage_error("send needs --from ADDR");
 	if (!a->nto)

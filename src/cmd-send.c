@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include "capture.h"
 #include "client.h"
+#include "connect.h"
+#include "dns.h"
 #include "engine.h"
 #include "netroute.h"
 #include "send-int.h"
@@ -45,7 +47,11 @@ static void on_signal(int sig)
 struct send_run {
 	struct send_args *a;
 	struct send_input in;
-	struct addrinfo *ai;
+	struct dns_target tg;          /* the addresses to try, in order */
+	struct sockaddr_storage resolver;
+	int late_dns;                  /* names are looked up once capturing */
+	int wide;                      /* several addresses, or not known yet:
+	                                  the capture takes SMTP to any host */
 	struct route_info ri;
 	int have_route;
 	char nh[INET6_ADDRSTRLEN];     /* the next hop, printable ("" unknown) */
@@ -70,14 +76,57 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static FILE *transcript(const struct send_run *r)
+{
+	return r->a->quiet ? NULL : r->a->eo.format == FMT_JSON ? stderr : stdout;
+}
+
+/* The lookup itself: the domain's MX hosts, or --server's addresses. */
+static int lookup(struct send_run *r, FILE *log, char *err, size_t errlen)
+{
+	struct send_input *in = &r->in;
+
+	if (in->by_mx)
+		return dns_mail_target(in->host, in->port, log, &r->tg, err, errlen);
+	return dns_host_target(in->host, in->port, log, &r->tg, err, errlen);
+}
+
+/* Is host an address (no DNS)? */
+static int is_literal(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* When the capture can see the resolver (not on loopback), the names are
+ * looked up once capturing, so the DNS exchange is in the trace; else now. */
 static int resolve(struct send_run *r)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG };
-	int g = getaddrinfo(r->in.host, r->in.port, &hints, &r->ai);
+	char err[512];
+	struct route_info ri;
+	int rc;
 
-	if (g)
-		return st_fail(EX_RESOLVE, "cannot resolve %s: %s", r->in.host, gai_strerror(g));
+	if (!is_literal(r->in.host) && !r->a->no_capture && dns_resolver(&r->resolver) == 0 &&
+	    route_lookup((const struct sockaddr *)&r->resolver, &ri, err, sizeof err) == 0) {
+		if (!ri.loopback) {
+			r->late_dns = r->wide = 1;
+			return 0;
+		}
+		if (transcript(r))
+			fprintf(transcript(r), "=== the resolver is on loopback: "
+			        "the DNS lookup is not on the wire, not captured\n");
+	}
+	if ((rc = lookup(r, is_literal(r->in.host) ? NULL : transcript(r), err, sizeof err)))
+		return st_fail(rc, "%s", err);
+	r->wide = r->tg.n > 1;
 	return 0;
+}
+
+/* The address the route is looked up for: the resolver, or the server. */
+static const struct sockaddr *dest(const struct send_run *r)
+{
+	return (const struct sockaddr *)(r->late_dns ? &r->resolver : &r->tg.a[0].sa);
 }
 
 /* The route, the interface, the next hop (needed to capture). */
@@ -89,7 +138,7 @@ static int find_route(struct send_run *r)
 	                 ? (const void *)&((const struct sockaddr_in6 *)nh)->sin6_addr
 	                 : (const void *)&((const struct sockaddr_in *)nh)->sin_addr;
 
-	r->have_route = route_lookup(r->ai->ai_addr, &r->ri, err, sizeof err) == 0;
+	r->have_route = route_lookup(dest(r), &r->ri, err, sizeof err) == 0;
 	if (!r->have_route)
 		return r->a->no_capture ? 0 : st_fail(EX_CONNECT, "%s", err);
 	if (!inet_ntop(nh->sa_family, ip, r->nh, sizeof r->nh))
@@ -97,18 +146,23 @@ static int find_route(struct send_run *r)
 	return 0;
 }
 
-/* The socket, bound first so the capture filter can name its port. */
+/* The socket, bound first so the capture filter can name its port (one
+ * address known: else each address gets its own socket when tried). */
 static int make_socket(struct send_run *r)
 {
+	if (r->wide)
+		return 0;
 	const struct sockaddr_storage *src = &r->ri.src;
 	socklen_t slen = src->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 	                                            : sizeof(struct sockaddr_in);
 	socklen_t llen = sizeof r->local;
 
-	r->fd = socket(r->ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int family = r->tg.a[0].sa.ss_family;
+
+	r->fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (r->fd < 0)
 		return st_fail(EX_INTERNAL, "socket: %s", strerror(errno));
-	if (r->have_route && src->ss_family == r->ai->ai_family &&
+	if (r->have_route && src->ss_family == family &&
 	    bind(r->fd, (const struct sockaddr *)src, slen))
 		return st_fail(EX_CONNECT, "bind to the route's source address: %s", strerror(errno));
 	if (getsockname(r->fd, (struct sockaddr *)&r->local, &llen))
@@ -134,15 +188,36 @@ static int neighbour(struct send_run *r)
 	return 0;
 }
 
+/* Any host on the server's port, for a capture that takes several. */
+static void any_host(const struct send_run *r, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	ss->ss_family = r->local.ss_family;
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)atoi(r->in.port));
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)atoi(r->in.port));
+}
+
 static int open_capture(struct send_run *r)
 {
 	char err[512];
+	struct sockaddr_storage any;
 	struct capture_opts co = {
 		.ifname = r->a->iface ? r->a->iface : r->ri.ifname,
-		.local = (const struct sockaddr *)&r->local, .remote = r->ai->ai_addr,
+		.local = (const struct sockaddr *)&r->local,
+		.remote = (const struct sockaddr *)&r->tg.a[0].sa,
 		.nexthop = r->ri.loopback ? NULL : (const struct sockaddr *)&r->ri.nexthop,
-		.expect_bytes = r->in.msg_len,
+		.dns = r->late_dns ? (const struct sockaddr *)&r->resolver : NULL,
+		.any_remote = r->wide, .expect_bytes = r->in.msg_len,
 	};
+
+	if (r->wide) {
+		if (r->have_route)      /* the route's source: the kernel's choice */
+			memcpy(&r->local, &r->ri.src, sizeof r->local);
+		any_host(r, &any);
+		co.remote = (const struct sockaddr *)&any;
+	}
 
 	r->cap = capture_new(&co, err, sizeof err);
 	if (!r->cap) {
@@ -179,7 +254,7 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 	*co = (struct client_opts){
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
-		.transcript = a->quiet ? NULL : a->eo.format == FMT_JSON ? stderr : stdout,
+		.transcript = transcript(r),
 		.color = a->eo.color, .interrupted = &interrupted,
 	};
 	client_default_timeouts(&co->to_s);
@@ -202,16 +277,50 @@ static int check_limits(struct send_run *r)
 	return 0;
 }
 
+/* The dialogue did not start: a lookup or every connect failed. */
+static int not_started(struct send_run *r, int code, enum smtp_stage stage, const char *err)
+{
+	r->res.exit_code = code;
+	r->res.stage = stage;
+	snprintf(r->res.error, sizeof r->res.error, "%s", err);
+	if (transcript(r))
+		fprintf(transcript(r), "*** %s\n", err);
+	return code;
+}
+
+/* The names looked up now (captured), then every address tried in turn. */
+static int connect_wide(struct send_run *r, const struct client_opts *co)
+{
+	char err[512];
+	size_t which = 0;
+	int rc;
+
+	if (r->late_dns && (rc = lookup(r, co->transcript, err, sizeof err)))
+		return not_started(r, rc, STAGE_RESOLVE, err);
+	struct connect_try ct = {
+		.t = &r->tg, .timeout = co->to_s.connect, .log = co->transcript,
+		.fd_slot = &client_fd, .interrupted = &interrupted,
+	};
+	if ((rc = connect_any(&ct, &r->fd, &which, err, sizeof err)))
+		return not_started(r, rc, STAGE_CONNECT, err);
+	return 0;
+}
+
 static int converse(struct send_run *r)
 {
 	struct client_opts co;
+	const struct dns_addr *d = &r->tg.a[0];
+	int rc;
 
 	client_options(r, &co);
 	/* a live transcript: each line as it happens, also into a pipe */
 	setvbuf(r->a->eo.format == FMT_JSON ? stderr : stdout, NULL, _IOLBF, 0);
 	started = 1;
+	if (r->wide && (rc = connect_wide(r, &co)))
+		return rc;
 	client_fd = r->fd;
-	int rc = client_run(r->fd, r->ai->ai_addr, r->ai->ai_addrlen, &co, &r->res);
+	rc = r->wide ? client_run(r->fd, NULL, 0, &co, &r->res)
+	             : client_run(r->fd, (const struct sockaddr *)&d->sa, d->salen, &co, &r->res);
 	client_fd = -1;
 	r->fd = -1;                    /* client_run closed it */
 	return rc;
@@ -268,7 +377,7 @@ static void fill_sender(const struct send_run *r, struct sender_info *si)
 	if (r->cap)
 		capture_get_stats(r->cap, &st);
 	*si = (struct sender_info){
-		.sent = r->res.sent, .nsent = r->res.nsent, .server_arg = r->a->server,
+		.sent = r->res.sent, .nsent = r->res.nsent, .server_arg = r->a->server ? r->a->server : r->in.host,
 		.ifname = r->cap ? capture_ifname(r->cap) : r->have_route ? r->ri.ifname : NULL,
 		.nexthop = r->nh[0] ? r->nh : NULL,
 		.via_gateway = r->ri.via_gateway, .loopback = r->ri.loopback,
@@ -346,8 +455,6 @@ static void cleanup(struct send_run *r)
 		fclose(r->out);
 	capture_free(r->cap);
 	client_result_free(&r->res);
-	if (r->ai)
-		freeaddrinfo(r->ai);
 	send_input_free(&r->in);
 }
 
