@@ -13,6 +13,8 @@ struct connect_try {
 	const struct dns_target *t;
 	double timeout;                      /* seconds, for each address */
 	FILE *log;                           /* transcript ("=== " / "*** "); NULL: quiet */
+	int first_fd;                        /* >= 0: a socket made (and bound) for the
+	                                        first address; connect_any owns it */
 	volatile sig_atomic_t *fd_slot;      /* the socket being tried, for a signal handler */
 	volatile sig_atomic_t *interrupted;  /* set by that handler: stop trying */
 };

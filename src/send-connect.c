@@ -63,11 +63,17 @@ static int await(int fd, double timeout, volatile sig_atomic_t *interrupted)
 }
 
 /* One address: 0 with *fd connected, else the errno. */
-static int try_one(const struct connect_try *ct, const struct dns_addr *d, int *fd)
+static int try_one(const struct connect_try *ct, const struct dns_addr *d, int s, int *fd)
 {
-	int s = socket(d->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int err = 0;
 
+	if (s < 0)
+		s = socket(d->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	else if (fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0) {
+		err = errno;
+		close(s);
+		return err;
+	}
 	if (s < 0)
 		return errno;
 	*ct->fd_slot = s;
@@ -104,12 +110,14 @@ int connect_any(const struct connect_try *ct, int *fd, size_t *which,
 {
 	int last = 0;
 
+	if (ct->first_fd >= 0 && ct->t->n == 0)
+		close(ct->first_fd);
 	for (size_t i = 0; i < ct->t->n; i++) {
 		const struct dns_addr *d = &ct->t->a[i];
 		char why[128];
 
 		note(ct->log, "=== ", "Trying", d);
-		last = try_one(ct, d, fd);
+		last = try_one(ct, d, i == 0 ? ct->first_fd : -1, fd);
 		if (!last) {
 			*which = i;
 			return 0;
