@@ -28,6 +28,8 @@ struct send_input {
  * the body and build the message.  0 or an exit code (the error printed). */
 int send_input_load(struct send_args *a, struct send_input *in);
 void send_input_free(struct send_input *in);
+/* telnet: only the -Z user and HOST[:PORT] (no message).  0 or 2. */
+int send_input_server(const struct send_args *a, struct send_input *in);
 
 /* Create the capture file: -w FILE, or captures/smtptrace-DATE-TIME-HOST.pcapng
  * (the captures/ directory is created or checked: a real directory, ours,
@@ -88,5 +90,10 @@ int run_connect(struct send_run *r, double timeout, FILE *log);
  * timeline printed; the exit code. */
 int run_finish(struct send_run *r);
 void run_cleanup(struct send_run *r);
+/* A whole command: the steps in order (each 0 or an exit code, its
+ * message printed), then the dialogue, then run_finish; cleans up.  The
+ * exit code. */
+int run_command(struct send_run *r, struct send_args *a, int (*const *steps)(struct send_run *),
+                size_t nsteps, int (*dialogue)(struct send_run *));
 
 #endif

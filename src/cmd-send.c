@@ -89,20 +89,7 @@ static int (*const before_connect[])(struct send_run *) = {
 int send_mail(struct send_args *a)
 {
 	static struct send_run r;
-	int rc = 0;
 
-	memset(&r, 0, sizeof r);
-	r.a = a;
-	r.fd = -1;
-	run_catch_signals();
-	for (size_t i = 0; !rc && i < sizeof before_connect / sizeof before_connect[0]; i++)
-		rc = before_connect[i](&r);
-	if (!rc && run_interrupted)         /* between the capture's start and connect */
-		rc = st_fail(EX_INTERRUPTED, "interrupted before connecting");
-	if (!rc) {
-		converse(&r);
-		rc = run_finish(&r);
-	}
-	run_cleanup(&r);
-	return rc;
+	return run_command(&r, a, before_connect, sizeof before_connect / sizeof before_connect[0],
+	                   converse);
 }

@@ -142,3 +142,24 @@ void run_cleanup(struct send_run *r)
 	client_result_free(&r->res);
 	send_input_free(&r->in);
 }
+
+int run_command(struct send_run *r, struct send_args *a, int (*const *steps)(struct send_run *),
+                size_t nsteps, int (*dialogue)(struct send_run *))
+{
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	r->a = a;
+	r->fd = -1;
+	run_catch_signals();
+	for (size_t i = 0; !rc && i < nsteps; i++)
+		rc = steps[i](r);
+	if (!rc && run_interrupted)     /* between the capture's start and connect */
+		rc = st_fail(EX_INTERRUPTED, "interrupted before connecting");
+	if (!rc) {
+		dialogue(r);
+		rc = run_finish(r);
+	}
+	run_cleanup(r);
+	return rc;
+}

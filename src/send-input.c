@@ -163,6 +163,16 @@ int send_input_load(struct send_args *a, struct send_input *in)
 	return 0;
 }
 
+int send_input_server(const struct send_args *a, struct send_input *in)
+{
+	memset(in, 0, sizeof *in);
+	if (a->user && !getpwnam(a->user))
+		return st_fail(EX_USAGE_, "-Z %s: no such user", a->user);
+	if (split_server(a->server, in))
+		return st_fail(EX_USAGE_, "%s: expected HOST, HOST:PORT or [IPv6]:PORT", a->server);
+	return 0;
+}
+
 void send_input_free(struct send_input *in)
 {
 	free(in->msg);
