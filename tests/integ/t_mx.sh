@@ -8,7 +8,8 @@
 #              mxb (the sink): every address of mxa tried, in turn;
 #   nomx.test  no MX, an A record (the sink): delivered to the A (RFC 5321 5.1);
 #   null.test  MX "." (RFC 7505): exit 3, "accepts no mail", nothing sent;
-#   two domains: a usage error (2).
+#   two domains: a usage error (2);
+#   telnet mx2.lab.test: the A query in its capture.
 . "$(dirname "$0")/../lib/common.sh"
 t_need_lab; t_need_aiosmtpd; t_need dnsmasq tshark
 trap 'lab_dns_down; lab_down' EXIT
@@ -56,12 +57,14 @@ for ip in 198.51.100.26 198.51.100.27; do
 done
 [ "$(grep -c '^\*\*\* .*(mxa.multi.test, MX preference 10)' "$T_OUT")" = 2 ] ||
 	{ t_show "$T_OUT"; t_fail "the two failures of mxa are not said"; }
+grep "^\*\*\*" "$T_OUT" >&2
 lab_wait_file "$LAB_SINK_DIR/msg-2.eml" 5 || t_fail "multi.test: no message arrived"
 
 # 3: no MX: the domain's A
-st_send --to ta@nomx.test "${common[@]}" --timeout 5 -w "$LAB_DIR/nomx.pcapng"
+st_send --to ta@nomx.test "${common[@]}" --timeout 5 -w "$LAB_DIR/nomx.pcapng" --json
 t_expect_rc 0
-grep -q '^=== MX nomx.test: none' "$T_OUT" || { t_show "$T_OUT"; t_fail "no-MX fallback not said"; }
+grep -q '^=== MX nomx.test: none' "$T_ERR" || { t_show "$T_ERR"; t_fail "no-MX fallback not said"; }
+r=$($STJSON valid "$T_OUT") || { t_show "$T_OUT"; t_fail "--json: $r"; }
 lab_wait_file "$LAB_SINK_DIR/msg-3.eml" 5 || t_fail "nomx.test: no message arrived"
 
 # 4: null MX
@@ -78,5 +81,10 @@ st_send --to ta@lab.test --to bob@nomx.test "${common[@]}"
 t_expect_rc 2
 grep -q 'different domains' "$T_ERR" || { t_show "$T_ERR"; t_fail "two domains not explained"; }
 [ ! -e "$LAB_SINK_DIR/msg-4.eml" ] || t_fail "a message arrived that should not have"
+# 6: telnet to a name: its lookup is captured too
+printf 'QUIT\n' | ip netns exec "$LAB_NS_CLIENT" "$SMTPTRACE" telnet mx2.lab.test -w "$LAB_DIR/tn.pcapng" \
+	--no-color >"$LAB_DIR/tn.out" 2>&1 || { t_show "$LAB_DIR/tn.out"; t_fail "telnet mx2.lab.test failed"; }
+q=$(tshark -r "$LAB_DIR/tn.pcapng" -Y 'dns.flags.response == 0 && dns.qry.type == 1' -T fields -e dns.qry.name 2>/dev/null | head -1)
+[ "$q" = mx2.lab.test ] || { t_show "$LAB_DIR/tn.out"; t_fail "telnet: no A query for mx2.lab.test in the capture"; }
 head -30 "$LAB_DIR/mx.out" >&2
-t_pass "MX past a refused host, every address of a host, no-MX A fallback, null MX (3), two domains (2); DNS in the capture"
+t_pass "MX past a refused host, every address of a host, no-MX A fallback (--json valid), null MX (3), two domains (2), telnet NAME; DNS in the captures"
