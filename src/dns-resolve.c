@@ -79,6 +79,8 @@ static int query_mx(const char *domain, unsigned char *ans, int anslen, int *her
 		return -1;
 	}
 	len = res_nquery(&rs, domain, ns_c_in, ns_t_mx, ans, anslen);
+	if (len > anslen)               /* truncated to the buffer: parse what is there */
+		len = anslen;
 	*herr = rs.res_h_errno;
 	res_nclose(&rs);
 	return len;

@@ -38,7 +38,7 @@ static double mono(void)
 
 /* Wait for the connect to finish: 0 connected, else the errno
  * (ETIMEDOUT after `timeout`, EINTR when interrupted). */
-static int await(int fd, double timeout, volatile sig_atomic_t *interrupted)
+static int await(int fd, double timeout, const volatile sig_atomic_t *interrupted)
 {
 	double end = mono() + timeout;
 	struct pollfd p = { .fd = fd, .events = POLLOUT };

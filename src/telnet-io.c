@@ -181,6 +181,8 @@ static int from_server(struct telnet_io *t)
 	if (t->rlen)
 		server_bytes(t, "\n", 1);
 	t->closed = 1;
+	if (*t->interrupted)            /* our own shutdown (Ctrl-C), not the server's */
+		return 0;
 	if (n == 0)
 		info(t, "connection closed by the server");
 	else
@@ -191,6 +193,8 @@ static int from_server(struct telnet_io *t)
 
 static int from_input(struct telnet_io *t)
 {
+	if (t->ilen >= TELNET_LINE_MAX)
+		return typed(t);
 	ssize_t n = read(t->in, t->ibuf + t->ilen, TELNET_LINE_MAX - t->ilen);
 
 	if (n < 0 && errno == EINTR)
