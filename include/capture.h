@@ -29,6 +29,8 @@ struct capture_opts {
 	                                   port (remote's address ignored: the
 	                                   addresses are tried in turn), and ARP /
 	                                   ND about local instead of a next hop */
+	const struct sockaddr *local2;  /* any_remote: also SMTP from this address
+	                                   (the other family); NULL: none */
 	size_t expect_bytes;            /* what the client will send: sizes the ring */
 	double linger;                  /* s to wait for the TCP close after the
 	                                   client is done; 0: the default (0.3) */

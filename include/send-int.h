@@ -55,6 +55,7 @@ struct send_run {
 	char nh[INET6_ADDRSTRLEN];     /* the next hop, printable ("" unknown) */
 	int fd;
 	struct sockaddr_storage local;
+	struct sockaddr_storage local2;  /* wide: our address in the other family */
 	struct capture *cap;
 	FILE *out;
 	char path[PATH_MAX];

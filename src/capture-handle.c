@@ -43,8 +43,8 @@ static int sa_text(const struct sockaddr *sa, char *buf, size_t len,
 	return inet_ntop(sa->sa_family, a, buf, (socklen_t)len) != NULL;
 }
 
-/* The neighbour discovery term: ARP about `nh` (IPv4), or IPv6 neighbour
- * solicitations / advertisements (no extension headers). */
+/* The neighbour discovery term, in parentheses: ARP about `nh` (IPv4), or
+ * IPv6 neighbour solicitations / advertisements (no extension headers). */
 static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
 {
 	char nh[INET6_ADDRSTRLEN];
@@ -53,9 +53,21 @@ static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
 	if (!sa_text(nexthop, nh, sizeof nh, &np))
 		return -1;
 	if (nexthop->sa_family == AF_INET)
-		snprintf(buf, len, "arp and arp host %s", nh);
+		snprintf(buf, len, "(arp and arp host %s)", nh);
 	else
-		snprintf(buf, len, "icmp6 and (ip6[40] == 135 or ip6[40] == 136)");
+		snprintf(buf, len, "(icmp6 and (ip6[40] == 135 or ip6[40] == 136))");
+	return 0;
+}
+
+/* Both families: ARP about our IPv4 address, and neighbour discovery. */
+static int neigh_both(const struct sockaddr *a, const struct sockaddr *b, char *buf, size_t len)
+{
+	char v4[128], v6[128];
+
+	if (neigh_term(a->sa_family == AF_INET ? a : b, v4, sizeof v4) < 0 ||
+	    neigh_term(a->sa_family == AF_INET ? b : a, v6, sizeof v6) < 0)
+		return -1;
+	snprintf(buf, len, "%s or %s", v4, v6);
 	return 0;
 }
 
@@ -67,8 +79,9 @@ static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
 static int build_filter(struct capture *c, const struct capture_opts *o)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-	char tcp[256], lport[32] = "", rhost[80] = "", dns[128] = "", neigh[128];
-	unsigned lp, rp, dp;
+	char tcp[320], lport[32] = "", rhost[80] = "", dns[128] = "", neigh[264];
+	char lhost[128], l2[INET6_ADDRSTRLEN];
+	unsigned lp, rp, dp, l2p;
 	int n;
 
 	if (!sa_text(o->local, l, sizeof l, &lp) || !sa_text(o->remote, r, sizeof r, &rp) ||
@@ -82,13 +95,21 @@ static int build_filter(struct capture *c, const struct capture_opts *o)
 		snprintf(dns, sizeof dns, "(host %s and port %u) or ", d, dp);
 	if (!o->any_remote)
 		snprintf(rhost, sizeof rhost, " and host %s", r);
-	snprintf(tcp, sizeof tcp, "host %s%s%s and tcp port %u", l, rhost, lport, rp);
+	if (o->any_remote && o->local2 && !sa_text(o->local2, l2, sizeof l2, &l2p))
+		return -1;
+	if (o->any_remote && o->local2)
+		snprintf(lhost, sizeof lhost, "(host %s or host %s)", l, l2);
+	else
+		snprintf(lhost, sizeof lhost, "host %s", l);
+	snprintf(tcp, sizeof tcp, "%s%s%s and tcp port %u", lhost, rhost, lport, rp);
 	if (!o->nexthop && !o->any_remote)     /* loopback: no ARP / ND */
 		n = snprintf(c->filter, sizeof c->filter, "%s", tcp);
 	else if (neigh_term(o->any_remote ? o->local : o->nexthop, neigh, sizeof neigh) < 0)
 		return -1;
+	else if (o->any_remote && o->local2 && neigh_both(o->local, o->local2, neigh, sizeof neigh) < 0)
+		return -1;
 	else
-		n = snprintf(c->filter, sizeof c->filter, "(%s) or %s(%s)", neigh, dns, tcp);
+		n = snprintf(c->filter, sizeof c->filter, "%s or %s(%s)", neigh, dns, tcp);
 	return n > 0 && (size_t)n < sizeof c->filter ? 0 : -1;
 }
 

@@ -169,6 +169,33 @@ static void any_host(const struct send_run *r, struct sockaddr_storage *ss)
 		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)atoi(r->in.port));
 }
 
+/* The addresses are not known before the lookup and may be of either
+ * family: this interface's source address in the other family too (the one
+ * the kernel would use for a documentation address: a route lookup only,
+ * nothing is sent), when it is on the same interface.  NULL when none. */
+static const struct sockaddr *other_family_source(struct send_run *r, const char *ifname)
+{
+	static struct sockaddr_storage probe;
+	struct route_info ri;
+	char err[256];
+
+	memset(&probe, 0, sizeof probe);
+	if (r->local.ss_family == AF_INET) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&probe;
+		s6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, "2001:db8::1", &s6->sin6_addr);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&probe;
+		s4->sin_family = AF_INET;
+		inet_pton(AF_INET, "192.0.2.1", &s4->sin_addr);
+	}
+	if (route_lookup((const struct sockaddr *)&probe, &ri, err, sizeof err) ||
+	    ri.loopback || strcmp(ri.ifname, ifname))
+		return NULL;
+	memcpy(&r->local2, &ri.src, sizeof r->local2);
+	return (const struct sockaddr *)&r->local2;
+}
+
 static int open_capture(struct send_run *r)
 {
 	char err[512];
@@ -187,6 +214,7 @@ static int open_capture(struct send_run *r)
 			memcpy(&r->local, &r->ri.src, sizeof r->local);
 		any_host(r, &any);
 		co.remote = (const struct sockaddr *)&any;
+		co.local2 = other_family_source(r, co.ifname);
 	}
 
 	r->cap = capture_new(&co, err, sizeof err);

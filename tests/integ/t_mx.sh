@@ -5,7 +5,8 @@
 #              the dead preferred host is passed, the mail delivered, the DNS
 #              exchange (MX query and answer) is in the capture;
 #   multi.test MX 10 mxa (198.51.100.26 and .27: refused, no host), MX 20
-#              mxb (the sink): every address of mxa tried, in turn;
+#              mxb (the sink; an AAAA too, where nothing listens): every
+#              address tried in turn, the IPv6 attempt captured as well;
 #   nomx.test  no MX, an A record (the sink): delivered to the A (RFC 5321 5.1);
 #   null.test  MX "." (RFC 7505): exit 3, "accepts no mail", nothing sent;
 #   two domains: a usage error (2);
@@ -21,7 +22,7 @@ lab_dns_start \
 	--host-record=mx1.lab.test,198.51.100.26 --host-record=mx2.lab.test,$LAB_SERVER_IP \
 	--mx-host=multi.test,mxa.multi.test,10 --mx-host=multi.test,mxb.multi.test,20 \
 	--host-record=mxa.multi.test,198.51.100.26 --host-record=mxa.multi.test,198.51.100.27 \
-	--host-record=mxb.multi.test,$LAB_SERVER_IP \
+	--host-record=mxb.multi.test,$LAB_SERVER_IP,$LAB_SERVER_IP6 \
 	--host-record=nomx.test,$LAB_SERVER_IP \
 	--dns-rr=null.test,15,000000 --local=/test/ || t_fail "dnsmasq did not start"
 
@@ -58,6 +59,11 @@ done
 [ "$(grep -c '^\*\*\* .*(mxa.multi.test, MX preference 10)' "$T_OUT")" = 2 ] ||
 	{ t_show "$T_OUT"; t_fail "the two failures of mxa are not said"; }
 grep "^\*\*\*" "$T_OUT" >&2
+# mxb has an AAAA too (the sink listens on IPv4 only): tried, and captured
+grep -q "^=== Trying \[$LAB_SERVER_IP6\]:25 (mxb.multi.test, MX preference 20)" "$T_OUT" ||
+	{ t_show "$T_OUT"; t_fail "the AAAA of mxb not tried"; }
+n=$(tshark -r "$LAB_DIR/multi.pcapng" -Y "ipv6.dst == $LAB_SERVER_IP6 && tcp.flags.syn == 1" 2>/dev/null | wc -l)
+[ "$n" -ge 1 ] || { tshark -r "$LAB_DIR/multi.pcapng" >&2; t_fail "the IPv6 SYN to mxb is not in the capture"; }
 lab_wait_file "$LAB_SINK_DIR/msg-2.eml" 5 || t_fail "multi.test: no message arrived"
 
 # 3: no MX: the domain's A
