@@ -35,4 +35,9 @@ cmds=$(tshark -r "$cap" -Y 'smtp.req' -T fields -e smtp.req.command 2>/dev/null 
 [ "$cmds" = "EHLO MAIL MAIL RCPT DATA QUIT " ] || { tshark -r "$cap" >&2; t_fail "tshark sees commands: $cmds"; }
 st_analyze "$cap"
 [ "$A_RC" = 0 ] || { t_show "$A_OUT" "$A_ERR"; t_fail "analyze exited $A_RC"; }
-t_pass "typed dialogue with a typo (5xx), DATA mode labelled, mail delivered, timeline and capture agree"
+# --json: one valid document on stdout, the transcript on stderr
+printf 'NOOP\nQUIT\n' | ip netns exec "$LAB_NS_CLIENT" "$SMTPTRACE" telnet "$LAB_SERVER_IP:25" --json \
+	-w "$LAB_DIR/t2.pcapng" >"$LAB_DIR/t2.json" 2>"$LAB_DIR/t2.err" || { t_show "$LAB_DIR/t2.err"; t_fail "telnet --json failed"; }
+r=$($STJSON valid "$LAB_DIR/t2.json") || { t_show "$LAB_DIR/t2.json"; t_fail "telnet --json: $r"; }
+grep -q '^ -> NOOP$' "$LAB_DIR/t2.err" || { t_show "$LAB_DIR/t2.err"; t_fail "telnet --json: no transcript on stderr"; }
+t_pass "typed dialogue with a typo (5xx), DATA mode labelled, mail delivered, timeline and capture agree; --json valid"
