@@ -97,12 +97,15 @@ static void note(FILE *log, const char *prefix, const char *what, const struct d
 	if (!log)
 		return;
 	addr_text((const struct sockaddr *)&d->sa, at, sizeof at);
+	const char *dots = *prefix == '=' ? "..." : "";
+	unsigned char ip[sizeof(struct in6_addr)];
 	if (d->pref >= 0)
 		fprintf(log, "%s%s %s (%s, MX preference %d)%s\n", prefix,
-		         what, at, d->host, d->pref, *prefix == '=' ? "..." : "");
+		         what, at, d->host, d->pref, dots);
+	else if (inet_pton(AF_INET, d->host, ip) == 1 || inet_pton(AF_INET6, d->host, ip) == 1)
+		fprintf(log, "%s%s %s%s\n", prefix, what, at, dots);     /* the name is the address */
 	else
-		fprintf(log, "%s%s %s (%s)%s\n", prefix, what, at, d->host,
-		        *prefix == '=' ? "..." : "");
+		fprintf(log, "%s%s %s (%s)%s\n", prefix, what, at, d->host, dots);
 }
 
 int connect_any(const struct connect_try *ct, int *fd, size_t *which,
