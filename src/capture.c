@@ -36,7 +36,8 @@
  * checksums: cheap enough for every captured frame) ---- */
 
 /* Direction 0 is the side that sent the first TCP segment we saw (the
- * client's SYN, normally), 1 the other side. */
+ * client's SYN, normally), 1 the other side.  Only TCP: DNS over UDP in
+ * the same capture is not looked at. */
 struct close_tracker {
 	int have_port;
 	uint16_t port0;                 /* source port of direction 0 */
@@ -56,9 +57,12 @@ static void track_frame(struct close_tracker *t, int dlt, uint64_t ts,
 	/* only clean decodes: a damaged header must not end the capture early */
 	if (p.kind != PK_TCP || p.status != PKT_OK)
 		return;
-	if (!t->have_port) {
+	/* a new connection (send tries the next address after a failed
+	 * connect): the close that matters is the last connection's */
+	if (!t->have_port || ((p.flags & TH_SYN) && !(p.flags & TH_ACK) && p.sport != t->port0)) {
 		t->have_port = 1;
 		t->port0 = p.sport;
+		t->done = 0;
 		tcp_track_init(t->d, NULL, NULL);
 	}
 	tcp_track(t->d, p.sport == t->port0 ? 0 : 1, &p, ts, t->no, len, &v);
