@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include "exitcodes.h"
 #include "smtptrace.h"
+#include "util-text.h"
 
 #ifndef SMTPTRACE_VERSION
 #define SMTPTRACE_VERSION "dev"
@@ -18,11 +19,14 @@
 static const char usage_text[] =
 "usage: smtptrace send --server HOST[:PORT] --from ADDR --to ADDR [options]\n"
 "       smtptrace analyze FILE [options]\n"
+"       smtptrace annotate FILE -w OUT.pcapng [--port PORT]\n"
 "\n"
 "Send a mail with smtptrace's own SMTP client while capturing the exchange\n"
 "(ARP, TCP handshake, every command and reply, teardown), then print a\n"
 "timeline that ties each command and reply to the frames that carried it.\n"
-"`analyze` prints the same timeline for a saved capture (pcap or pcapng).\n"
+"`analyze` prints the same timeline for a saved capture (pcap or pcapng);\n"
+"`annotate` copies a capture to OUT.pcapng with each traced frame's role as\n"
+"its packet comment (send's own capture file has them already).\n"
 "\n"
 "send options:\n"
 "  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port)\n"
@@ -247,6 +251,12 @@ static int check_args(int argc, char **argv, struct cli *cl)
 {
 	const struct send_args *a = &cl->a;
 
+	if (cl->cmd == CMD_ANNOTATE) {
+		if (optind + 1 != argc || !a->out_file)
+			return usage_error("usage: smtptrace annotate FILE -w OUT.pcapng");
+		cl->file = argv[optind];
+		return -1;
+	}
 	if (cl->cmd == CMD_ANALYZE) {
 		if (optind + 1 != argc)
 			return usage_error("%s", optind >= argc ? "analyze needs one capture file" :
@@ -278,10 +288,38 @@ static int command(int argc, char **argv, struct cli *cl)
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
 		return version();
-	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE : CMD_NONE;
+	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE :
+	          !strcmp(cmd, "annotate") ? CMD_ANNOTATE : CMD_NONE;
 	if (cl->cmd == CMD_NONE)
-		return usage_error("unknown command '%s': use send or analyze", cmd);
+		return usage_error("unknown command '%s': use send, analyze or annotate", cmd);
 	return -1;
+}
+
+static char cmdline[512];
+
+const char *cli_cmdline(void)
+{
+	return cmdline;
+}
+
+/* The command line as one string (section header comments), cut to fit. */
+static void keep_cmdline(int argc, char **argv)
+{
+	char raw[sizeof cmdline];
+	size_t n = (size_t)snprintf(raw, sizeof raw, "smtptrace");
+	for (int i = 1; i < argc && n + 2 < sizeof raw; i++) {
+		int secret = i > 1 && strstr(argv[i - 1], "pass") && !strchr(argv[i - 1], '=');
+		const char *eq = strstr(argv[i], "pass") ? strchr(argv[i], '=') : NULL;
+		if (secret)
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " (redacted)");
+		else if (eq)
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " %.*s=(redacted)", (int)(eq - argv[i]), argv[i]);
+		else
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " %s", argv[i]);
+	}
+	if (n >= sizeof raw)
+		n = sizeof raw - 1;
+	text_safe(cmdline, sizeof cmdline, raw, n, NULL);   /* UTF-8, no controls */
 }
 
 int cli_parse(int argc, char **argv, struct cli *cl)
@@ -290,6 +328,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	int c, r, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
 	memset(cl, 0, sizeof *cl);
+	keep_cmdline(argc, argv);
 	a->oo.format = OUT_TEXT;
 	a->oo.out = stdout;
 	if ((r = command(argc, argv, cl)) >= 0)
@@ -297,9 +336,11 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
 		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
-		if (send_only(c) && cl->cmd != CMD_SEND)
+		if (cl->cmd == CMD_ANNOTATE && c != 'w' && c != O_PORT && c != 'h' && c != 'V' && c != '?')
+			return usage_error("annotate takes -w OUT and --port only");
+		if (send_only(c) && cl->cmd == CMD_ANALYZE)
 			return usage_error("%s is an option of send, not analyze", opt_name(c));
-		if (analyze_only && cl->cmd != CMD_ANALYZE)
+		if (analyze_only && cl->cmd == CMD_SEND)
 			return usage_error("%s is an option of analyze, not send", opt_name(c));
 		r = send_only(c) ? send_opt(c, optarg, a) : analyze_opt(c, optarg, a, &color);
 		if (r >= 0)
