@@ -62,6 +62,7 @@ golden: $(BUILD)/smtptrace
 	@sh tests/golden/exit_checks.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_json.sh
 	@sh tests/golden/check_annotate.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_answers.sh $(BUILD)/smtptrace
 
 golden-update: $(BUILD)/smtptrace
 	@sh tests/golden/run.sh --update $(BUILD)/smtptrace

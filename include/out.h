@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include "engine.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY, OUT_ANSWERS };
 
 struct out_opts {
 	enum out_format format;
@@ -34,5 +34,7 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t);
 void json_end(void *ctx, const struct engine_stats *st);
 void summary_session(void *ctx, const struct session *s, const struct timeline *t);
 void summary_end(void *ctx, const struct engine_stats *st);
+void answers_session(void *ctx, const struct session *s, const struct timeline *t);
+void answers_end(void *ctx, const struct engine_stats *st);
 
 #endif

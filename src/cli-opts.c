@@ -57,6 +57,9 @@ static const char usage_text[] =
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
 "      --raw-seq             raw instead of relative sequence numbers\n"
 "      --json                one JSON document on standard output (docs/json-schema.md)\n"
+"      --answers             per session, in Markdown: the lab checklist, the client's\n"
+"                            mistakes, and the lab questions answered with frames\n"
+"                            and Wireshark display filters\n"
 "      --no-color            no colour (colour is used only on a terminal)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -69,7 +72,7 @@ static const char usage_text[] =
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_ANSWERS,
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "session", required_argument, NULL, O_SESSION },
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
+	{ "answers", no_argument, NULL, O_ANSWERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -169,7 +173,7 @@ static int send_only(int c)
 static int set_format(struct out_opts *oo, enum out_format f)
 {
 	if (oo->format != OUT_TEXT && oo->format != f)
-		return usage_error("--json and --summary exclude each other");
+		return usage_error("--json, --summary and --answers exclude each other");
 	oo->format = f;
 	return -1;
 }
@@ -182,6 +186,7 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	switch (c) {
 	case O_JSON: return set_format(&a->oo, OUT_JSON);
 	case O_SUMMARY: return set_format(&a->oo, OUT_SUMMARY);
+	case O_ANSWERS: return set_format(&a->oo, OUT_ANSWERS);
 	case O_NO_COLOR: *color = 0; return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))

@@ -12,6 +12,7 @@ static const struct {
 	[OUT_TEXT]    = { ENGINE_NEED_FRAMES, NULL, text_session, text_end },
 	[OUT_JSON]    = { ENGINE_NEED_FRAMES, json_begin, json_session, json_end },
 	[OUT_SUMMARY] = { 0, NULL, summary_session, summary_end },
+	[OUT_ANSWERS] = { ENGINE_NEED_FRAMES, NULL, answers_session, answers_end },
 };
 
 void out_open(const struct out_opts *o, struct engine_sink *sink)
