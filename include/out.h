@@ -8,13 +8,15 @@
 #include <stdio.h>
 #include "engine.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY, OUT_ANSWERS };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY, OUT_ANSWERS, OUT_LADDER };
 
 struct out_opts {
 	enum out_format format;
 	int raw_seq;               /* raw instead of relative sequence numbers */
 	int color;                 /* ANSI colour in text output */
 	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
+	int ladder_full;           /* --ladder=full: no folding */
+	int ladder_glyphs;         /* 0 from the locale, 1 ASCII, 2 Unicode */
 	FILE *out;                 /* NULL: stdout */
 };
 
@@ -36,5 +38,6 @@ void summary_session(void *ctx, const struct session *s, const struct timeline *
 void summary_end(void *ctx, const struct engine_stats *st);
 void answers_session(void *ctx, const struct session *s, const struct timeline *t);
 void answers_end(void *ctx, const struct engine_stats *st);
+void ladder_session(void *ctx, const struct session *s, const struct timeline *t);
 
 #endif

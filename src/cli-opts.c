@@ -60,6 +60,10 @@ static const char usage_text[] =
 "      --answers             per session, in Markdown: the lab checklist, the client's\n"
 "                            mistakes, and the lab questions answered with frames\n"
 "                            and Wireshark display filters\n"
+"      --ladder[=full,ascii,unicode]\n"
+"                            each session as a sequence diagram (80 columns): one\n"
+"                            arrow per frame with SMTP text and TCP details; pure\n"
+"                            ACKs and body segments fold unless =full\n"
 "      --no-color            no colour (colour is used only on a terminal)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -72,7 +76,7 @@ static const char usage_text[] =
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ, O_ANSWERS,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_ANSWERS, O_LADDER,
 };
 
 static const struct option long_opts[] = {
@@ -99,6 +103,7 @@ static const struct option long_opts[] = {
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
 	{ "answers", no_argument, NULL, O_ANSWERS },
+	{ "ladder", optional_argument, NULL, O_LADDER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -173,9 +178,23 @@ static int send_only(int c)
 static int set_format(struct out_opts *oo, enum out_format f)
 {
 	if (oo->format != OUT_TEXT && oo->format != f)
-		return usage_error("--json, --summary and --answers exclude each other");
+		return usage_error("--json, --summary, --answers and --ladder exclude each other");
 	oo->format = f;
 	return -1;
+}
+
+/* --ladder[=full,ascii,unicode] */
+static int ladder_opt(const char *arg, struct out_opts *oo)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%s", arg ? arg : "");
+	for (char *w = strtok(buf, ","); w; w = strtok(NULL, ",")) {
+		if (!strcmp(w, "full")) oo->ladder_full = 1;
+		else if (!strcmp(w, "ascii")) oo->ladder_glyphs = 1;
+		else if (!strcmp(w, "unicode")) oo->ladder_glyphs = 2;
+		else return usage_error("--ladder=%s: use full, ascii or unicode (comma-separated)", w);
+	}
+	return set_format(oo, OUT_LADDER);
 }
 
 /* The options of analyze and the common ones.  -1: handled, else exit code. */
@@ -187,6 +206,7 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	case O_JSON: return set_format(&a->oo, OUT_JSON);
 	case O_SUMMARY: return set_format(&a->oo, OUT_SUMMARY);
 	case O_ANSWERS: return set_format(&a->oo, OUT_ANSWERS);
+	case O_LADDER: return ladder_opt(arg, &a->oo);
 	case O_NO_COLOR: *color = 0; return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))

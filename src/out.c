@@ -13,6 +13,7 @@ static const struct {
 	[OUT_JSON]    = { ENGINE_NEED_FRAMES, json_begin, json_session, json_end },
 	[OUT_SUMMARY] = { 0, NULL, summary_session, summary_end },
 	[OUT_ANSWERS] = { ENGINE_NEED_FRAMES, NULL, answers_session, answers_end },
+	[OUT_LADDER]  = { ENGINE_NEED_FRAMES, NULL, ladder_session, answers_end },
 };
 
 void out_open(const struct out_opts *o, struct engine_sink *sink)
