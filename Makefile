@@ -63,6 +63,7 @@ golden: $(BUILD)/smtptrace
 	@sh tests/golden/check_json.sh
 	@sh tests/golden/check_annotate.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_answers.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_reports.sh $(BUILD)/smtptrace
 
 golden-update: $(BUILD)/smtptrace
 	@sh tests/golden/run.sh --update $(BUILD)/smtptrace

@@ -34,7 +34,12 @@ struct ladder {
 /* full: no folding. */
 void ladder_build(struct ladder *l, const struct timeline *t, int full);
 void ladder_free(struct ladder *l);
-/* The SVG of a ladder (self-contained, UTF-8). */
-void ladder_svg(FILE *o, const struct ladder *l, uint64_t t0);
+/* SVG (out-svg.c): a self-contained document of one ladder, or several
+ * ladders stacked (begin with their total height, a body each at y0, end). */
+void ladder_svg(FILE *o, const struct ladder *l, uint64_t t0, const char *title);
+size_t ladder_svg_height(const struct ladder *l);
+void ladder_svg_begin(FILE *o, size_t height);
+void ladder_svg_body(FILE *o, const struct ladder *l, uint64_t t0, size_t y0, const char *title);
+void ladder_svg_end(FILE *o);
 
 #endif

@@ -64,6 +64,9 @@ static const char usage_text[] =
 "                            each session as a sequence diagram (80 columns): one\n"
 "                            arrow per frame with SMTP text and TCP details; pure\n"
 "                            ACKs and body segments fold unless =full\n"
+"      --svg FILE            also write the ladders as one self-contained SVG\n"
+"      --html FILE           also write one self-contained HTML report: summary,\n"
+"                            ladder, timeline table, answers, message headers\n"
 "      --no-color            no colour (colour is used only on a terminal)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -76,7 +79,7 @@ static const char usage_text[] =
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ, O_ANSWERS, O_LADDER,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_ANSWERS, O_LADDER, O_SVG, O_HTML,
 };
 
 static const struct option long_opts[] = {
@@ -104,6 +107,8 @@ static const struct option long_opts[] = {
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
 	{ "answers", no_argument, NULL, O_ANSWERS },
 	{ "ladder", optional_argument, NULL, O_LADDER },
+	{ "svg", required_argument, NULL, O_SVG },
+	{ "html", required_argument, NULL, O_HTML },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -207,6 +212,8 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	case O_SUMMARY: return set_format(&a->oo, OUT_SUMMARY);
 	case O_ANSWERS: return set_format(&a->oo, OUT_ANSWERS);
 	case O_LADDER: return ladder_opt(arg, &a->oo);
+	case O_SVG: a->oo.svg_file = arg; return -1;
+	case O_HTML: a->oo.html_file = arg; return -1;
 	case O_NO_COLOR: *color = 0; return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))
@@ -373,5 +380,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	}
 	a->oo.color = color && a->oo.format == OUT_TEXT;
 	a->oo.width = term_width();
-	return check_args(argc, argv, cl);
+	if ((r = check_args(argc, argv, cl)) >= 0)
+		return r;
+	return out_open_files(&a->oo) < 0 ? EX_INTERNAL : -1;
 }

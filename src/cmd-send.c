@@ -316,7 +316,8 @@ static void run_engine(const struct send_run *r)
 {
 	struct engine_sink sink;
 
-	out_open(&r->a->oo, &sink);
+	if (out_open(&r->a->oo, &sink) < 0)
+		return;                /* --svg/--html file: said why */
 	feed_engine(r, &sink, 1);
 	out_close(&sink);
 }
