@@ -29,4 +29,10 @@ grep -q 'reply to QUIT: 221' "$f" || { t_show "$f"; t_fail "no 221 comment"; }
 capinfos "$cap" 2>/dev/null | grep -q "command line: smtptrace send --server $LAB_SERVER_IP" ||
 	{ capinfos "$cap" >&2; t_fail "section comment without the command line"; }
 [ "$(stat -c %a "$cap")" = 600 ] || t_fail "capture mode $(stat -c %a "$cap")"
-t_pass "$n of $n frames of send's capture carry their role as a packet comment"
+# the same capture, read back: the lab checklist is all ticks, no mistakes
+st_analyze "$cap" --answers
+[ "$A_RC" = 0 ] || { t_show "$A_ERR"; t_fail "analyze --answers exited $A_RC"; }
+grep -q '^- ✘' "$A_OUT" && { t_show "$A_OUT"; t_fail "--answers: a ✘ on a correct send"; }
+grep -q '^- ✔ ARP (or ND) for the next hop: frames' "$A_OUT" || { t_show "$A_OUT"; t_fail "--answers: no ARP tick"; }
+grep -q 'client ARPs for its gateway\|ARPs for the server itself\|gateway' "$A_OUT" || { t_show "$A_OUT"; t_fail "--answers: no ARP why"; }
+t_pass "$n of $n frames of send's capture carry their role as a packet comment; --answers all ticks"
