@@ -98,6 +98,16 @@ int main(void)
 	swap_words(copy, n);
 	CHECK(scan(copy, n, &x) == 0 && x.is_pcapng == 1 && x.ndsb == 1);
 	pcapng_extras_free(&x);
+	/* random damage (fixed seed): never a crash, never more than the file holds */
+	srand(12345);
+	for (int k = 0; k < 3000; k++) {
+		memcpy(copy, buf, n);
+		for (int j = 0; j < 1 + k % 4; j++)
+			copy[(size_t)rand() % n] = (char)rand();
+		scan(copy, n, &x);
+		CHECK(x.bytes <= n + 4 * n);
+		pcapng_extras_free(&x);
+	}
 	/* pcap and garbage: nothing */
 	static const char pcap_hdr[24] = "\xd4\xc3\xb2\xa1\x02\x00\x04\x00";
 	CHECK(scan(pcap_hdr, sizeof pcap_hdr, &x) == 0 && !x.is_pcapng && !x.ndsb);
