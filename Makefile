@@ -88,6 +88,9 @@ golden: $(BUILD)/smtptrace
 	@sh tests/golden/run.sh $(BUILD)/smtptrace
 	@sh tests/golden/exit_checks.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_json.sh
+	@sh tests/golden/check_annotate.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_answers.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_reports.sh $(BUILD)/smtptrace
 
 # tshark's SMTP dissector agrees with every golden capture (tests/lib/agree.py).
 agree: $(BUILD)/smtptrace

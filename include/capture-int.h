@@ -19,6 +19,7 @@ struct capture {
 	struct pcapng_writer w;
 	FILE *out;                      /* NULL: keep in memory only */
 	int file_failed;                /* a write to `out` failed */
+	char note[600];                 /* appended to the SHB comment (capture_annotate) */
 	/* frames (owned, appended by the thread; read by others after join) */
 	struct cap_frame *frames;
 	size_t nframes, cap;

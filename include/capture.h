@@ -78,6 +78,15 @@ void capture_free(struct capture *c);
  * call it, before capture_stop().  0, or -1 past 1 MiB of secrets. */
 int capture_add_secrets(struct capture *c, const void *keylog, size_t len);      /* NULL is fine; stops a running thread */
 
+/* Packet comments (annotated pcapng): after capture_stop(), rewrite the
+ * file from the frames in memory with comment(ctx, frame number from 1) on
+ * each packet (NULL: none) and `note` appended to the section header's
+ * comment; secrets and statistics are written again.  Only a regular file
+ * with every frame in memory: 1 when not done (the file stays as it is),
+ * 0 done, -1 a write failed (capture_file_failed then says 1). */
+typedef const char *(*capture_comment_fn)(void *ctx, uint32_t no);
+int capture_annotate(struct capture *c, const char *note, capture_comment_fn comment, void *ctx);
+
 /* The kernel ring's size for a message of `bytes` (exposed for tests). */
 size_t capture_ring_bytes(size_t bytes);
 

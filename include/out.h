@@ -8,25 +8,47 @@
 #include <stdio.h>
 #include "engine.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_SUMMARY, OUT_ANSWERS, OUT_LADDER };
 
 struct out_opts {
 	enum out_format format;
 	int raw_seq;               /* raw instead of relative sequence numbers */
 	int color;                 /* ANSI colour in text output */
 	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
+	int ladder_full;           /* --ladder=full: no folding */
+	int ladder_glyphs;         /* 0 from the locale, 1 ASCII, 2 Unicode */
 	FILE *out;                 /* NULL: stdout */
+	const char *svg_file;      /* --svg FILE: the ladders as one SVG */
+	const char *html_file;     /* --html FILE: one self-contained report */
+	FILE *svg_out, *html_out;  /* opened by out_open_files() while we may still write there */
 };
 
-/* Fill *sink with the subscriber writing o->format; out_close() frees it. */
-void out_open(const struct out_opts *o, struct engine_sink *sink);
-void out_close(struct engine_sink *sink);
+/* Fill *sink with the subscriber writing o->format (and the --svg/--html
+ * files); out_close() frees it.  -1: a file could not be created (said on
+ * stderr; the sink is not filled). */
+int out_open(const struct out_opts *o, struct engine_sink *sink);
+/* -1 when writing an --svg/--html file failed (said on stderr). */
+int out_close(struct engine_sink *sink);
+/* Create the --svg/--html files now (before privileges are dropped):
+ * 0644, truncated, no symlink followed.  -1 with the reason on stderr. */
+int out_open_files(struct out_opts *o);
 
 /* ---- for the out-*.c files ---- */
+struct svg_doc;
+struct html_doc;
 struct out_ctx {
 	struct out_opts o;
 	int first_session_out;     /* a session was written already */
+	struct svg_doc *svg;
+	struct html_doc *html;
+	int side_failed;           /* writing --html failed */
 };
+struct svg_doc *svg_doc_open(FILE *f, int full);
+void svg_doc_session(struct svg_doc *d, const struct session *s, const struct timeline *t);
+int svg_doc_close(struct svg_doc *d, const char *path);
+struct html_doc *html_doc_open(FILE *f, const struct out_opts *o);
+void html_doc_session(struct html_doc *d, const struct session *s, const struct timeline *t);
+int html_doc_close(struct html_doc *d, const char *path, const struct engine_stats *st);
 void text_session(void *ctx, const struct session *s, const struct timeline *t);
 void text_end(void *ctx, const struct engine_stats *st);
 void json_begin(void *ctx);
@@ -34,5 +56,8 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t);
 void json_end(void *ctx, const struct engine_stats *st);
 void summary_session(void *ctx, const struct session *s, const struct timeline *t);
 void summary_end(void *ctx, const struct engine_stats *st);
+void answers_session(void *ctx, const struct session *s, const struct timeline *t);
+void answers_end(void *ctx, const struct engine_stats *st);
+void ladder_session(void *ctx, const struct session *s, const struct timeline *t);
 
 #endif

@@ -34,7 +34,7 @@ struct send_args {
 	struct out_opts oo;              /* how the result is written */
 };
 
-enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE, CMD_TELNET };
+enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE, CMD_TELNET, CMD_ANNOTATE };
 
 struct cli {
 	enum cli_command cmd;
@@ -46,6 +46,8 @@ struct cli {
  * the exit code (0 after --help / --version, 2 after a usage error, which
  * was printed). */
 int cli_parse(int argc, char **argv, struct cli *cl);
+/* The command line as given ("smtptrace send --server ..."), cut at 511 bytes. */
+const char *cli_cmdline(void);
 
 /* "smtptrace: " + the message + newline on stderr; returns code. */
 __attribute__((format(printf, 2, 3)))
@@ -57,6 +59,10 @@ int analyze_file(const char *path, const struct engine_opts *eo, const struct ou
 int send_mail(struct send_args *a);
 /* `smtptrace telnet HOST[:PORT]`: a->server is the argument (cmd-telnet.c). */
 int telnet_run(struct send_args *a);
+
+/* `annotate FILE -w OUT`: FILE copied to pcapng with packet comments
+ * (cmd-annotate.c); returns an exit code. */
+int annotate_file(const char *path, const struct send_args *a);
 
 /* Whom to become when root: USER (-Z), else the user who ran sudo
  * (SUDO_UID/SUDO_GID, validated), else "nobody" (or 65534 when there is

@@ -142,6 +142,8 @@ void tlw_trouble_c2s(const struct timeline *t, struct sbuf *b);  /* retransmissi
 void tlw_trouble_s2c(const struct timeline *t, struct sbuf *b);
 void tlw_duration(const struct timeline *t, struct sbuf *b);     /* "Duration: ...; closed by ...; history" */
 void tlw_sender_check(const struct timeline *t, struct sbuf *b);
+/* A frame's pcapng packet comment (raw: make it safe before writing). */
+void tlw_comment(const struct timeline *t, size_t i, struct sbuf *b);
 void tlw_cut_short(const struct timeline *t, struct sbuf *b);
 void tlw_unscaled(const struct timeline *t, struct sbuf *b);      /* "TCP: no SYN from ..." */
 void tlw_midstream(const struct timeline *t, struct sbuf *b);     /* "Note: the capture starts after ..." */

@@ -17,7 +17,8 @@ static int run(pcap_t *pc, const char *path, int dlt, const struct engine_opts *
                const struct out_opts *oo)
 {
 	struct engine_sink sink;
-	out_open(oo, &sink);
+	if (out_open(oo, &sink) < 0)
+		return EX_INTERNAL;
 	struct engine_opts o = *eo;
 	o.sinks = &sink;
 	o.nsinks = 1;
@@ -43,7 +44,8 @@ static int run(pcap_t *pc, const char *path, int dlt, const struct engine_opts *
 	}
 	size_t n = engine_finish(e);
 	engine_free(e);
-	out_close(&sink);
+	if (out_close(&sink) < 0 && !rc)
+		rc = EX_INTERNAL;
 	if (eo->session && (size_t)eo->session > n) {
 		fprintf(stderr, "smtptrace: --session %d: %s has %zu SMTP session%s\n", eo->session, path, n,
 		        n == 1 ? "" : "s");

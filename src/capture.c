@@ -246,19 +246,21 @@ static void run_loop(struct cap_ctx *x)
 
 static int start_file(struct capture *c, FILE *out);
 
-/* The file again from the start: header, secrets, every frame kept. */
-static int rewrite_file(struct capture *c)
+/* The file again from the start: header, secrets, every frame kept (with
+ * its comment when there is a comment function). */
+static int rewrite_file(struct capture *c, capture_comment_fn comment, void *ctx)
 {
 	if (fflush(c->out) != 0 || ftruncate(fileno(c->out), 0) != 0 ||
 	    fseek(c->out, 0, SEEK_SET) != 0)
 		return -1;
 	if (start_file(c, c->out) < 0 ||
-	    pcapng_write_secrets(&c->w, PCAPNG_SECRETS_TLS_KEYLOG, c->secrets,
-	                         (uint32_t)c->nsecrets) < 0)
+	    (c->nsecrets && pcapng_write_secrets(&c->w, PCAPNG_SECRETS_TLS_KEYLOG, c->secrets,
+	                                         (uint32_t)c->nsecrets) < 0))
 		return -1;
 	for (size_t i = 0; i < c->nframes; i++) {
 		const struct cap_frame *f = &c->frames[i];
-		if (pcapng_write_packet(&c->w, f->ts_ns, f->data, f->caplen, f->wirelen, NULL) < 0)
+		if (pcapng_write_packet(&c->w, f->ts_ns, f->data, f->caplen, f->wirelen,
+		                        comment ? comment(ctx, (uint32_t)i + 1) : NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -275,7 +277,7 @@ static int write_secrets(struct capture *c)
 	pthread_mutex_lock(&c->lock);
 	if (c->nsecrets) {
 		if (!c->oom && fstat(fileno(c->out), &st) == 0 && S_ISREG(st.st_mode))
-			rc = rewrite_file(c);
+			rc = rewrite_file(c, NULL, NULL);
 		else
 			rc = pcapng_write_secrets(&c->w, PCAPNG_SECRETS_TLS_KEYLOG, c->secrets,
 			                          (uint32_t)c->nsecrets);
@@ -319,13 +321,13 @@ static void *capture_thread(void *arg)
  * once: a file that cannot be written fails before the first SYN. */
 static int start_file(struct capture *c, FILE *out)
 {
-	char comment[700];
+	char comment[1300];
 
 	c->out = out;
 	if (!out)
 		return 0;
-	snprintf(comment, sizeof comment, "captured by smtptrace on %s, filter: %s",
-	         c->ifname, c->filter);
+	snprintf(comment, sizeof comment, "captured by smtptrace on %s, filter: %s%s",
+	         c->ifname, c->filter, c->note);
 	if (pcapng_open(&c->w, out, c->linktype, (uint32_t)pcap_snapshot(c->pc),
 	                c->ifname, comment) < 0 || pcapng_flush(&c->w) < 0) {
 		file_error(c);
@@ -440,4 +442,29 @@ const struct cap_frame *capture_frame(const struct capture *c, size_t i)
 void capture_get_stats(const struct capture *c, struct capture_stats *st)
 {
 	*st = c->st;
+}
+
+int capture_annotate(struct capture *c, const char *note, capture_comment_fn comment, void *ctx)
+{
+	struct stat st;
+	int rc;
+
+	if (c->running || !c->out || c->file_failed || c->oom ||
+	    fstat(fileno(c->out), &st) != 0 || !S_ISREG(st.st_mode))
+		return 1;
+	snprintf(c->note, sizeof c->note, "%s", note ? note : "");
+	pthread_mutex_lock(&c->lock);
+	errno = 0;
+	rc = rewrite_file(c, comment, ctx);
+	pthread_mutex_unlock(&c->lock);
+	if (rc == 0)
+		rc = pcapng_write_stats(&c->w, real_ns(), c->st.recv, c->st.ifdrop, c->st.drop);
+	if (rc == 0)
+		rc = pcapng_flush(&c->w);
+	if (rc < 0) {
+		if (!c->w.err)
+			c->w.err = errno ? errno : EIO;
+		file_error(c);
+	}
+	return rc;
 }

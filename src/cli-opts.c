@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include "exitcodes.h"
 #include "smtptrace.h"
+#include "util-text.h"
 
 #ifndef SMTPTRACE_VERSION
 #define SMTPTRACE_VERSION "dev"
@@ -19,11 +20,14 @@ static const char usage_text[] =
 "usage: smtptrace send --from ADDR --to ADDR [--server HOST[:PORT]] [options]\n"
 "       smtptrace telnet HOST[:PORT] [options]\n"
 "       smtptrace analyze FILE [options]\n"
+"       smtptrace annotate FILE -w OUT.pcapng [--port PORT]\n"
 "\n"
 "Send a mail with smtptrace's own SMTP client while capturing the exchange\n"
 "(ARP, TCP handshake, every command and reply, teardown), then print a\n"
 "timeline that ties each command and reply to the frames that carried it.\n"
-"`analyze` prints the same timeline for a saved capture (pcap or pcapng).\n"
+"`analyze` prints the same timeline for a saved capture (pcap or pcapng);\n"
+"`annotate` copies a capture to OUT.pcapng with each traced frame's role as\n"
+"its packet comment (send's own capture file has them already).\n"
 "`telnet` is the lab's first step, traced: type SMTP by hand (or pipe it in);\n"
 "each line goes to the server with CRLF, replies are shown as they arrive,\n"
 "and at EOF, QUIT or the server's close the timeline of what was typed.\n"
@@ -74,6 +78,16 @@ static const char usage_text[] =
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
 "      --raw-seq             raw instead of relative sequence numbers\n"
 "      --json                one JSON document on standard output (docs/json-schema.md)\n"
+"      --answers             per session, in Markdown: the lab checklist, the client's\n"
+"                            mistakes, and the lab questions answered with frames\n"
+"                            and Wireshark display filters\n"
+"      --ladder[=full,ascii,unicode]\n"
+"                            each session as a sequence diagram (80 columns): one\n"
+"                            arrow per frame with SMTP text and TCP details; pure\n"
+"                            ACKs and body segments fold unless =full\n"
+"      --svg FILE            also write the ladders as one self-contained SVG\n"
+"      --html FILE           also write one self-contained HTML report: summary,\n"
+"                            ladder, timeline table, answers, message headers\n"
 "      --no-color            no colour (colour is used only on a terminal)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -89,6 +103,7 @@ enum {
 	O_NO_CAPTURE, O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME,
 	O_INSECURE, O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
+	O_ANSWERS, O_LADDER, O_SVG, O_HTML,
 };
 
 static const struct option long_opts[] = {
@@ -123,6 +138,10 @@ static const struct option long_opts[] = {
 	{ "session", required_argument, NULL, O_SESSION },
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
+	{ "answers", no_argument, NULL, O_ANSWERS },
+	{ "ladder", optional_argument, NULL, O_LADDER },
+	{ "svg", required_argument, NULL, O_SVG },
+	{ "html", required_argument, NULL, O_HTML },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -204,9 +223,23 @@ static int message_opt(int c)
 static int set_format(struct out_opts *oo, enum out_format f)
 {
 	if (oo->format != OUT_TEXT && oo->format != f)
-		return usage_error("--json and --summary exclude each other");
+		return usage_error("--json, --summary, --answers and --ladder exclude each other");
 	oo->format = f;
 	return -1;
+}
+
+/* --ladder[=full,ascii,unicode] */
+static int ladder_opt(const char *arg, struct out_opts *oo)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%s", arg ? arg : "");
+	for (char *w = strtok(buf, ","); w; w = strtok(NULL, ",")) {
+		if (!strcmp(w, "full")) oo->ladder_full = 1;
+		else if (!strcmp(w, "ascii")) oo->ladder_glyphs = 1;
+		else if (!strcmp(w, "unicode")) oo->ladder_glyphs = 2;
+		else return usage_error("--ladder=%s: use full, ascii or unicode (comma-separated)", w);
+	}
+	return set_format(oo, OUT_LADDER);
 }
 
 /* The options of analyze and the common ones.  -1: handled, else exit code. */
@@ -217,6 +250,10 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	switch (c) {
 	case O_JSON: return set_format(&a->oo, OUT_JSON);
 	case O_SUMMARY: return set_format(&a->oo, OUT_SUMMARY);
+	case O_ANSWERS: return set_format(&a->oo, OUT_ANSWERS);
+	case O_LADDER: return ladder_opt(arg, &a->oo);
+	case O_SVG: a->oo.svg_file = arg; return -1;
+	case O_HTML: a->oo.html_file = arg; return -1;
 	case O_NO_COLOR: *color = 0; return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))
@@ -317,6 +354,12 @@ static int check_args(int argc, char **argv, struct cli *cl)
 {
 	const struct send_args *a = &cl->a;
 
+	if (cl->cmd == CMD_ANNOTATE) {
+		if (optind + 1 != argc || !a->out_file)
+			return usage_error("usage: smtptrace annotate FILE -w OUT.pcapng");
+		cl->file = argv[optind];
+		return -1;
+	}
 	if (cl->cmd == CMD_ANALYZE) {
 		if (optind + 1 != argc)
 			return usage_error("%s", optind >= argc ? "analyze needs one capture file" :
@@ -354,10 +397,37 @@ static int command(int argc, char **argv, struct cli *cl)
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
 		return version();
 	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE :
-	          !strcmp(cmd, "telnet") ? CMD_TELNET : CMD_NONE;
+	          !strcmp(cmd, "telnet") ? CMD_TELNET : !strcmp(cmd, "annotate") ? CMD_ANNOTATE : CMD_NONE;
 	if (cl->cmd == CMD_NONE)
-		return usage_error("unknown command '%s': use send, telnet or analyze", cmd);
+		return usage_error("unknown command '%s': use send, telnet, analyze or annotate", cmd);
 	return -1;
+}
+
+static char cmdline[512];
+
+const char *cli_cmdline(void)
+{
+	return cmdline;
+}
+
+/* The command line as one string (section header comments), cut to fit. */
+static void keep_cmdline(int argc, char **argv)
+{
+	char raw[sizeof cmdline];
+	size_t n = (size_t)snprintf(raw, sizeof raw, "smtptrace");
+	for (int i = 1; i < argc && n + 2 < sizeof raw; i++) {
+		int secret = i > 1 && strstr(argv[i - 1], "pass") && !strchr(argv[i - 1], '=');
+		const char *eq = strstr(argv[i], "pass") ? strchr(argv[i], '=') : NULL;
+		if (secret)
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " (redacted)");
+		else if (eq)
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " %.*s=(redacted)", (int)(eq - argv[i]), argv[i]);
+		else
+			n += (size_t)snprintf(raw + n, sizeof raw - n, " %s", argv[i]);
+	}
+	if (n >= sizeof raw)
+		n = sizeof raw - 1;
+	text_safe(cmdline, sizeof cmdline, raw, n, NULL);   /* UTF-8, no controls */
 }
 
 int cli_parse(int argc, char **argv, struct cli *cl)
@@ -366,6 +436,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	int c, r, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
 	memset(cl, 0, sizeof *cl);
+	keep_cmdline(argc, argv);
 	a->oo.format = OUT_TEXT;
 	a->oo.out = stdout;
 	if ((r = command(argc, argv, cl)) >= 0)
@@ -375,9 +446,11 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION ||
 		                   c == O_IDLE_TIMEOUT || c == O_MEMORY_LIMIT;
 		const char *cmd = cl->cmd == CMD_TELNET ? "telnet" : cl->cmd == CMD_SEND ? "send" : "analyze";
+		if (cl->cmd == CMD_ANNOTATE && c != 'w' && c != O_PORT && c != 'h' && c != 'V' && c != '?')
+			return usage_error("annotate takes -w OUT and --port only");
 		if (send_only(c) && (cl->cmd == CMD_ANALYZE || (cl->cmd == CMD_TELNET && message_opt(c))))
 			return usage_error("%s is an option of send, not %s", opt_name(c), cmd);
-		if (analyze_only && cl->cmd != CMD_ANALYZE)
+		if (analyze_only && (cl->cmd == CMD_SEND || cl->cmd == CMD_TELNET))
 			return usage_error("%s is an option of analyze, not %s", opt_name(c), cmd);
 		r = send_only(c) ? send_opt(c, optarg, a) : analyze_opt(c, optarg, a, &color);
 		if (r >= 0)
@@ -387,5 +460,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	a->oo.width = term_width();
 	if (cl->cmd == CMD_SEND && (r = open_keylog(a)) >= 0)
 		return r;
-	return check_args(argc, argv, cl);
+	if ((r = check_args(argc, argv, cl)) >= 0)
+		return r;
+	return out_open_files(&a->oo) < 0 ? EX_INTERNAL : -1;
 }

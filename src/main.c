@@ -12,5 +12,7 @@ int main(int argc, char **argv)
 		return analyze_file(cl.file, &cl.a.eo, &cl.a.oo);
 	if (cl.cmd == CMD_TELNET)
 		return telnet_run(&cl.a);
+	if (cl.cmd == CMD_ANNOTATE)
+		return annotate_file(cl.file, &cl.a);
 	return send_mail(&cl.a);
 }

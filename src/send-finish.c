@@ -8,11 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "annot.h"
 #include "engine.h"
 #include "send-int.h"
 
-/* Stop the capture and close its file: what is saved is known before the
- * timeline says "Saved:" (or, when the file failed, does not). */
+static void annotate_capture(const struct send_run *r);
+
+/* Stop the capture, write the packet comments into its file and close it:
+ * what is saved is known before the timeline says "Saved:" (or, when the
+ * file failed, does not). */
 static void end_capture(struct send_run *r)
 {
 	/* the session's TLS secrets go into the pcapng (a Decryption Secrets
@@ -20,7 +24,11 @@ static void end_capture(struct send_run *r)
 	if (r->res.tls.keylog_len &&
 	    capture_add_secrets(r->cap, r->res.tls.keylog, r->res.tls.keylog_len) != 0)
 		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
-	int stop = capture_stop(r->cap), failed = capture_file_failed(r->cap);
+	int stop = capture_stop(r->cap), failed;
+
+	if (!capture_file_failed(r->cap))
+		annotate_capture(r);
+	failed = capture_file_failed(r->cap);
 
 	if (stop && !failed)
 		st_fail(0, "capture: %s", capture_error(r->cap));
@@ -81,7 +89,7 @@ static void fill_sender(const struct send_run *r, struct sender_info *si)
 }
 
 /* The timeline (or, without a capture, the JSON document alone). */
-static void run_engine(const struct send_run *r)
+static void feed_engine(const struct send_run *r, const struct engine_sink *sinks, size_t nsinks)
 {
 	struct sender_info si;
 	struct engine_opts o = r->a->eo;
@@ -90,10 +98,8 @@ static void run_engine(const struct send_run *r)
 	o.sender = &si;
 	if (!o.port)                   /* we know which port is SMTP */
 		o.port = si.server_port;
-	struct engine_sink sink;
-	out_open(&r->a->oo, &sink);
-	o.sinks = &sink;
-	o.nsinks = 1;
+	o.sinks = sinks;
+	o.nsinks = nsinks;
 	struct engine *e = engine_new(&o, r->cap ? capture_linktype(r->cap) : 1);
 	size_t n = r->cap ? capture_nframes(r->cap) : 0;
 	for (size_t i = 0; i < n; i++) {
@@ -102,7 +108,38 @@ static void run_engine(const struct send_run *r)
 	}
 	engine_finish(e);
 	engine_free(e);
+}
+
+/* The timeline (or, without a capture, the JSON document alone). */
+static void run_engine(const struct send_run *r)
+{
+	struct engine_sink sink;
+
+	if (out_open(&r->a->oo, &sink) < 0)
+		return;                /* --svg/--html file: said why */
+	feed_engine(r, &sink, 1);
 	out_close(&sink);
+}
+
+static const char *comment_of(void *ctx, uint32_t no)
+{
+	return annot_get(ctx, no);
+}
+
+/* Every frame of the session gets its role as a packet comment (annot.h). */
+static void annotate_capture(const struct send_run *r)
+{
+	struct annot *an = annot_new();
+	struct engine_sink sink;
+	char note[600];
+
+	annot_sink(an, &sink);
+	feed_engine(r, &sink, 1);
+	snprintf(note, sizeof note, "; command line: %s; server %s", cli_cmdline(),
+	         annot_servers(an)[0] ? annot_servers(an) : r->a->server ? r->a->server : "-");
+	if (annot_count(an) && capture_annotate(r->cap, note, comment_of, an) < 0)
+		st_fail(0, "capture: %s", capture_error(r->cap));
+	annot_free(an);
 }
 
 static void report(struct send_run *r)

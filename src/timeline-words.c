@@ -529,3 +529,30 @@ void tlw_held_dropped(const struct timeline *t, struct sbuf *b)
 		sb_add(b, "Note: %llu client bytes sent before the reply to DATA/STARTTLS were not kept "
 		       "(shown as not captured)", (unsigned long long)m->held_dropped);
 }
+
+/* ---- packet comments (annotated pcapng) ---- */
+
+/* "smtptrace session 1: command MAIL (exchange 4); reply 250 in frame 12
+ * after 6.354 ms": the frame's role as the text output says it, then where
+ * its command's reply (or its reply's command) is. */
+void tlw_comment(const struct timeline *t, size_t i, struct sbuf *b)
+{
+	const struct frame_rec *f = &t->frames[i];
+	const struct tl_frame *m = &t->fm[i];
+	sb_add(b, "smtptrace session %u: ", t->s->index);
+	tlw_role(t, i, b);
+	for (uint32_t c = 0; c < m->count; c++) {
+		size_t e = tl_frame_ex(t, i, c);
+		const struct exchange *x = &t->s->ex[e];
+		const struct tl_exchange *tx = &t->ex[e];
+		if (f->dir == DIR_C2S && tx->nreq && tx->req[tx->nreq - 1] == f->no) {
+			sb_add(b, " (exchange %zu)", e + 1);
+			if (tx->nrep && tx->has_resp)
+				sb_add(b, "; reply %d in frame %u after %.3f ms", x->reply_code, tx->rep[0],
+				       (double)tx->resp_ns / 1e6);
+			else if (!tx->nrep)
+				sb_str(b, "; no reply in the capture");
+		} else if (f->dir == DIR_S2C && tx->nrep && tx->rep[0] == f->no && tx->nreq)
+			sb_add(b, " (exchange %zu); its request ends in frame %u", e + 1, tx->req[tx->nreq - 1]);
+	}
+}

@@ -61,8 +61,34 @@ static void ring(void)
 	CHECK(capture_ring_bytes((size_t)-1) == 64u << 20);
 }
 
+/* (H-lab) annotate, --answers, --ladder, --svg/--html */
+static void lab(void)
+{
+	static struct cli cl;
+
+	CHECK(parse(&cl, "smtptrace annotate in.pcap -w out.pcapng") == -1);
+	CHECK(cl.cmd == CMD_ANNOTATE && !strcmp(cl.file, "in.pcap") && !strcmp(cl.a.out_file, "out.pcapng"));
+	CHECK(parse(&cl, "smtptrace annotate in.pcap --port 2525 -w o.pcapng") == -1 && cl.a.eo.port == 2525);
+	CHECK(parse(&cl, "smtptrace annotate in.pcap") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace annotate in.pcap -w o --json") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace annotate -w o") == EX_USAGE_);
+	CHECK(strstr(cli_cmdline(), "smtptrace annotate -w o") == cli_cmdline());
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --auth-pass s3cret") != 0 ||
+	      !strstr(cli_cmdline(), "s3cret"));
+	CHECK(!strstr(cli_cmdline(), "s3cret"));
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --answers") == -1 && cl.a.oo.format == OUT_ANSWERS);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --answers --json") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --ladder") == -1 && cl.a.oo.format == OUT_LADDER &&
+	      !cl.a.oo.ladder_full && !cl.a.oo.ladder_glyphs);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --ladder=full,ascii") == -1 && cl.a.oo.ladder_full &&
+	      cl.a.oo.ladder_glyphs == 1);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --ladder=wide") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --svg /nonexistent-dir/x.svg") == EX_INTERNAL);
+}
+
 int main(void)
 {
+	lab();
 	relinquish();
 	checks();
 	ring();
