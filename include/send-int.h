@@ -30,4 +30,10 @@ void send_input_free(struct send_input *in);
 FILE *capfile_open(const struct send_args *a, const struct privs_target *t,
                    const char *host, char *path, size_t pathlen, char *err, size_t errlen);
 
+/* send-secret.c: the AUTH secret (--auth-password-file, $SMTPTRACE_PASSWORD,
+ * or asked on the terminal without echo): malloc'd, or NULL with the reason
+ * in err.  send_secret_free() wipes it. */
+char *send_secret_load(const struct send_args *a, char *err, size_t errlen);
+void send_secret_free(char *s);
+
 #endif

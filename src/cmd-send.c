@@ -59,6 +59,7 @@ struct send_run {
 	int neigh_cached, fresh_arp;
 	struct privs_target who;       /* whom to become once capturing */
 	struct client_result res;
+	char *secret;                  /* the AUTH password or token (wiped when freed) */
 };
 
 static void catch_signals(void)
@@ -181,8 +182,9 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
 		.transcript = a->quiet ? NULL : a->oo.format == OUT_JSON ? stderr : stdout,
 		.color = a->oo.color, .interrupted = &interrupted,
-		.server_name = r->in.host, .tls = a->tls,
+		.server_name = r->in.host, .tls = a->tls, .auth = a->auth,
 	};
+	co->auth.secret = r->secret;
 	client_default_timeouts(&co->to_s);
 	if (a->timeout > 0)
 		client_set_all_timeouts(&co->to_s, a->timeout);
@@ -215,15 +217,35 @@ static int converse(struct send_run *r)
 	return rc;
 }
 
+/* The session's TLS secrets go into the pcapng (a Decryption Secrets
+ * Block), so Wireshark and tshark decrypt it with no setup; not after AUTH
+ * credentials were sent (they would let anyone holding the file read the
+ * password) unless --embed-secrets.  Said either way. */
+static void embed_secrets(struct send_run *r)
+{
+	const struct client_result *res = &r->res;
+	FILE *tr = r->a->quiet ? NULL : r->a->oo.format == OUT_JSON ? stderr : stdout;
+
+	if (!res->tls.keylog_len)
+		return;
+	if (res->auth_sent && !r->a->embed_secrets) {
+		fprintf(tr ? tr : stderr, "%sTLS secrets not embedded in the capture because AUTH "
+		        "credentials were sent; use --keylog FILE or --embed-secrets\n",
+		        tr ? "=== " : "smtptrace: ");
+		return;
+	}
+	if (capture_add_secrets(r->cap, res->tls.keylog, res->tls.keylog_len) != 0)
+		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
+	else if (tr)
+		fprintf(tr, "=== TLS secrets embedded in the capture (Wireshark decrypts it as is%s)\n",
+		        res->auth_sent ? "; --embed-secrets: it reveals the AUTH password" : "");
+}
+
 /* Stop the capture and close its file: what is saved is known before the
  * timeline says "Saved:" (or, when the file failed, does not). */
 static void end_capture(struct send_run *r)
 {
-	/* the session's TLS secrets go into the pcapng (a Decryption Secrets
-	 * Block), so Wireshark and tshark decrypt it with no setup */
-	if (r->res.tls.keylog_len &&
-	    capture_add_secrets(r->cap, r->res.tls.keylog, r->res.tls.keylog_len) != 0)
-		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
+	embed_secrets(r);
 	int stop = capture_stop(r->cap), failed = capture_file_failed(r->cap);
 
 	if (stop && !failed)
@@ -356,6 +378,7 @@ static void cleanup(struct send_run *r)
 		fclose(r->out);
 	capture_free(r->cap);
 	client_result_free(&r->res);
+	send_secret_free(r->secret);
 	if (r->ai)
 		freeaddrinfo(r->ai);
 	send_input_free(&r->in);
@@ -374,10 +397,26 @@ static int plan_privileges(struct send_run *r)
 	return privs_target(r->a->user, &r->who, err, sizeof err) ? st_fail(EX_USAGE_, "%s", err) : 0;
 }
 
+/* The AUTH secret, once privileges are dropped (a file root could read is
+ * not sent to the caller's server). */
+static int load_secret(struct send_run *r)
+{
+	char err[300];
+
+	if (!r->a->auth.user)
+		return 0;
+	started = 1;                   /* Ctrl-C at the prompt restores the terminal */
+	r->secret = send_secret_load(r->a, err, sizeof err);
+	if (!r->secret)
+		return st_fail(interrupted ? EX_INTERRUPTED : EX_USAGE_, "%s", err);
+	return 0;
+}
+
 /* Everything before the first packet, in order; each returns 0 or an exit
  * code (its message printed). */
 static int (*const before_connect[])(struct send_run *) = {
 	load_input, plan_privileges, check_limits, resolve, find_route, make_socket, setup,
+	load_secret,
 };
 
 int send_mail(struct send_args *a)
