@@ -2,9 +2,10 @@
  * LOGIN, CRAM-MD5 (RFC 2195, HMAC-MD5 through OpenSSL's EVP_MAC) and
  * XOAUTH2 (Google's and Microsoft's OAuth 2.0 bearer tokens).  The
  * mechanism is --auth MECH, else the first of PLAIN, LOGIN, CRAM-MD5,
- * XOAUTH2 the EHLO offered.  Credentials go only inside TLS unless
- * --allow-plaintext-auth; they never reach the transcript (shown as ****)
- * and their sent_rec is marked secret.  Buffers that held them are wiped. */
+ * XOAUTH2 the EHLO offered.  Credentials go only inside TLS whose
+ * certificate verified, unless --insecure or --allow-plaintext-auth; they
+ * never reach the transcript (shown as ****) and their sent_rec is marked
+ * secret.  Buffers that held them are wiped. */
 #include "client-int.h"
 #include "util-mem.h"
 #include "util-text.h"
@@ -160,6 +161,11 @@ void perform_auth(struct smtp *c)
 		client_fail(c, EX_AUTH, "refusing to send AUTH credentials without TLS (%s); "
 		            "--allow-plaintext-auth sends them anyway",
 		            res->starttls_note[0] ? res->starttls_note : "no TLS");
+	} else if (res->tls.active && !res->tls.verified && !c->o->tls.insecure &&
+	           !c->o->auth.allow_plaintext) {
+		client_fail(c, EX_AUTH, "refusing to send AUTH credentials to a server whose "
+		            "certificate did not verify (%s); --cafile FILE or --tls-name NAME to "
+		            "verify it, --insecure to send them anyway", res->tls.verify_error);
 	} else if ((c->auth_mech = choose(c)) != NULL) {
 		snprintf(res->auth_mech, sizeof res->auth_mech, "%s", c->auth_mech);
 		c->auth_step = 0;

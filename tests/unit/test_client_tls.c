@@ -427,6 +427,22 @@ static void test_opportunistic_default(void)
 	CHECK(strncmp(r.tls.warning, "encrypted, server NOT authenticated: ", 37) == 0);
 	client_result_free(&r);
 	free(tr);
+
+	/* ...but no credentials go to a server that did not authenticate */
+	static const char *const a[] = {
+		"S220 mx.test ESMTP\r\n", "R", EHLO1, "R", "S220 go ahead\r\n", "T",
+		"R", "S250 AUTH PLAIN\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	opts(&o, CLIENT_TLS_AUTO);
+	o.tls.cafile = NULL;
+	o.auth.user = "bob";
+	o.auth.secret = "s3cret";
+	CHECK(run(a, &o, &r, &tr, &sv) == EX_AUTH);
+	CHECK(strncmp(r.error, "refusing to send AUTH credentials to a server whose certificate "
+	              "did not verify (", 80) == 0);
+	CHECK(strstr(sv.got, "AUTH") == NULL && strstr(sv.got, "QUIT") != NULL);
+	client_result_free(&r);
+	free(tr);
 }
 
 int main(void)
