@@ -187,8 +187,9 @@ void perform_auth(struct smtp *c)
 
 /* ---- judging -------------------------------------------------------------- */
 
-/* The response to a 334 with its decoded challenge ch[0..n). */
-static void respond(struct smtp *c, const unsigned char *ch, size_t n)
+/* The response to the 334 r with its decoded challenge ch[0..n). */
+static void respond(struct smtp *c, const struct smtp_reply *r, const unsigned char *ch,
+                    size_t n)
 {
 	const char *m = c->auth_mech, *u = c->o->auth.user, *s = c->o->auth.secret;
 	int step = c->auth_step++;
@@ -200,7 +201,7 @@ static void respond(struct smtp *c, const unsigned char *ch, size_t n)
 	else if (!strcmp(m, "XOAUTH2") && step == 0)   /* an error in JSON: acknowledge */
 		send_auth_line(c, (char[3]){ 0 }, 0, "(empty line: XOAUTH2 error acknowledged)");
 	else
-		reply_fail(c, &c->rr.ra.r, EX_AUTH, "unexpected AUTH challenge");
+		reply_fail(c, r, EX_AUTH, "unexpected AUTH challenge");
 }
 
 void on_auth(struct smtp *c, const struct smtp_reply *r)
@@ -216,7 +217,7 @@ void on_auth(struct smtp *c, const struct smtp_reply *r)
 		}
 		text_safe(safe, sizeof safe, ch, (size_t)n, NULL);
 		tr_printf(c, TR_INFO, "334 decoded: \"%s\"", safe);
-		respond(c, ch, (size_t)n);
+		respond(c, r, ch, (size_t)n);
 	} else if (r->code == 235 && !c->rr.other_code) {
 		c->res->auth_ok = 1;
 		tr_printf(c, TR_INFO, "Authenticated (AUTH %s)", c->auth_mech);

@@ -226,6 +226,9 @@ static void embed_secrets(struct send_run *r)
 	const struct client_result *res = &r->res;
 	FILE *tr = r->a->quiet ? NULL : r->a->oo.format == OUT_JSON ? stderr : stdout;
 
+	if (res->auth_sent && !res->tls.active && tr)
+		fprintf(tr, "=== the capture holds the AUTH credentials in plaintext "
+		        "(--allow-plaintext-auth): keep it private\n");
 	if (!res->tls.keylog_len)
 		return;
 	if (res->auth_sent && !r->a->embed_secrets) {

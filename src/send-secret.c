@@ -94,7 +94,7 @@ static char *prompt(const char *user, char *err, size_t errlen)
 	dprintf(fd, "\n");
 	close(fd);
 	if (!s)
-		snprintf(err, errlen, "%s", e == EINTR ? "interrupted" :
+		snprintf(err, errlen, "%s", e == EINTR ? "interrupted at the password prompt" :
 		         toolong ? "password longer than 8192 bytes" : strerror(e));
 	return s;
 }

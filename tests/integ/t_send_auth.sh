@@ -9,7 +9,8 @@
 # password exits 19; an unverified certificate exits 18 when TLS is
 # required, and with opportunistic STARTTLS the credentials are withheld
 # (19); --no-starttls against a server that wants STARTTLS: exit 12 with a
-# hint.
+# hint; --allow-plaintext-auth sends them in the clear and the timeline
+# redacts them.
 . "$(dirname "$0")/../lib/common.sh"
 t_need_lab; t_need_aiosmtpd; t_need openssl
 lab_up || t_fail "lab_up failed"
@@ -29,7 +30,7 @@ B64PW=$(printf '%s' "$PW" | base64)
 		-days 2 -extfile "$d/ext" -out "$d/cert.pem"
 } >"$d/openssl.log" 2>&1 || { t_show "$d/openssl.log"; t_fail "openssl failed"; }
 ip netns exec "$LAB_NS_SERVER" "$PY" "$T_LIB/auth_sink.py" --dir "$d/mail" --host "$LAB_SERVER_IP" \
-	--port 587 --smtps-port 465 --cert "$d/cert.pem" --key "$d/key.pem" --user student \
+	--port 587 --smtps-port 465 --plain-port 2526 --cert "$d/cert.pem" --key "$d/key.pem" --user student \
 	--password-file "$d/pw" --ready "$d/ready" 2>"$d/log" &
 LAB_PIDS+=($!)
 lab_wait_file "$d/ready" 15 || { t_show "$d/log"; t_fail "auth sink did not start"; }
@@ -134,5 +135,19 @@ t_expect_rc 19
 grep -qF 'refusing to send AUTH credentials without TLS (STARTTLS offered, not used (--no-starttls))' "$T_ERR" ||
 	{ t_show "$T_ERR"; t_fail "plaintext AUTH not refused"; }
 no_password plaintext "$T_OUT" "$T_ERR"
+
+# 6. --allow-plaintext-auth: sent, said; the timeline (from the capture)
+#    redacts it as analyze does, and so does analyze --json
+a_send "$LAB_SERVER_IP:2526" --allow-plaintext-auth --auth-password-file "$d/pw" -w "$d/plain.pcapng"
+t_expect_rc 0
+delivered plaintext
+expect_out '=== STARTTLS not offered: going on without TLS'
+expect_out '=== the capture holds the AUTH credentials in plaintext (--allow-plaintext-auth): keep it private'
+no_password "plaintext AUTH, send's output" "$T_OUT" "$T_ERR"
+grep -aqF "$B64PW" "$d/plain.pcapng" 2>/dev/null || grep -aq 'AUTH PLAIN ' "$d/plain.pcapng" ||
+	t_fail "plaintext AUTH not in the capture (the test proves nothing)"
+grep -qF 'password redacted' "$T_OUT" || { t_show "$T_OUT"; t_fail "timeline does not redact AUTH"; }
+st_analyze "$d/plain.pcapng" --json
+no_password "plaintext AUTH, analyze --json" "$A_OUT" "$A_ERR"
 
 t_pass "AUTH PLAIN/LOGIN/CRAM-MD5/XOAUTH2 over STARTTLS and implicit TLS delivered; secrets kept out of the capture unless --embed-secrets (then tshark decrypts); wrong password 19; unverified 18 / withheld 19; 530 hint"

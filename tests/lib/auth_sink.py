@@ -5,6 +5,7 @@ sink behind TLS and AUTH, as public submission servers are.
 --port: STARTTLS offered and required before anything else, then AUTH
 required before MAIL (RFC 4954: 530 otherwise), AUTH refused without TLS.
 --smtps-port: implicit TLS (RFC 8314), then AUTH required.
+--plain-port (optional): no TLS, AUTH required and accepted in plaintext.
 Mechanisms: aiosmtpd's PLAIN and LOGIN, and here CRAM-MD5 (RFC 2195) and
 XOAUTH2 (the token must equal the password).  One account, --user with the
 password read from the file --password-file.  Needs Debian's python3-aiosmtpd.
@@ -63,6 +64,7 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=587)
     ap.add_argument("--smtps-port", type=int, default=465)
+    ap.add_argument("--plain-port", type=int, default=0)
     ap.add_argument("--cert", required=True)
     ap.add_argument("--key", required=True)
     ap.add_argument("--user", required=True)
@@ -86,6 +88,11 @@ def main():
     smtps = loop.run_until_complete(loop.create_server(
         lambda: SMTP(handler, auth_require_tls=False, **kw), host=a.host, port=a.smtps_port,
         ssl=ctx, reuse_address=True))
+    servers = [sub, smtps]
+    if a.plain_port:      # no TLS at all, AUTH allowed without it (--allow-plaintext-auth)
+        servers.append(loop.run_until_complete(loop.create_server(
+            lambda: SMTP(handler, auth_require_tls=False, **kw), host=a.host,
+            port=a.plain_port, reuse_address=True)))
     stop = loop.create_future()
     for s in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(s, lambda: stop.done() or stop.set_result(None))
@@ -94,8 +101,8 @@ def main():
             f.write("%d\n" % os.getpid())
         os.rename(a.ready + ".tmp", a.ready)
     loop.run_until_complete(stop)
-    sub.close()
-    smtps.close()
+    for srv in servers:
+        srv.close()
     loop.close()
 
 
