@@ -97,8 +97,8 @@ void reply_fail(struct smtp *c, const struct smtp_reply *r, int code, const char
 /* Send an AUTH line (the command or a response) that carries credentials:
  * written as `line` (n bytes, no CRLF), shown in the transcript and in
  * messages as `shown`, recorded with verb "AUTH" and marked secret; then
- * wait in SMTP_AUTH. */
-void send_auth_line(struct smtp *c, const char *line, size_t n, const char *shown);
+ * wait in SMTP_AUTH.  `line` has 2 spare bytes for the CRLF. */
+void send_auth_line(struct smtp *c, char *line, size_t n, const char *shown);
 
 /* client-auth.c: AUTH (RFC 4954) after the EHLO (inside TLS unless
  * --allow-plaintext-auth), then MAIL; on_auth judges each reply. */

@@ -25,7 +25,8 @@ static struct sent_rec *add_rec(struct smtp *c)
 	return r;
 }
 
-/* Write one line (CRLF added) recorded in r, waiting in state `next`. */
+/* Write one line (CRLF added in buf's 2 spare bytes) recorded in r, shown
+ * in the transcript as `shown`. */
 static void write_line(struct smtp *c, struct sent_rec *r, char *buf, size_t n,
                        const char *shown)
 {
@@ -63,7 +64,7 @@ static void send_cmd(struct smtp *c, enum smtp_state next, const char *fmt, ...)
 }
 
 /* `line` has room for 2 more bytes (CRLF). */
-void send_auth_line(struct smtp *c, const char *line, size_t n, const char *shown)
+void send_auth_line(struct smtp *c, char *line, size_t n, const char *shown)
 {
 	state_set(c, SMTP_AUTH);
 	snprintf(c->cmd, sizeof c->cmd, "%s", shown);
@@ -74,7 +75,7 @@ void send_auth_line(struct smtp *c, const char *line, size_t n, const char *show
 	}
 	memcpy(r->verb, "AUTH", 5);
 	r->secret = 1;
-	write_line(c, r, (char *)line, n, shown);
+	write_line(c, r, line, n, shown);
 }
 
 void perform_ehlo(struct smtp *c) { send_cmd(c, SMTP_EHLO, "EHLO %s", c->o->helo); }
