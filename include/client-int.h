@@ -24,6 +24,7 @@ enum smtp_state {
 	SMTP_QUIT,
 	SMTP_STARTTLS,  /* waiting for the reply to STARTTLS */
 	SMTP_TLS,       /* the TLS handshake */
+	SMTP_AUTH,      /* waiting for a reply to AUTH or to a response (334/235) */
 	SMTP_LAST
 };
 
@@ -64,6 +65,8 @@ struct smtp {
 	char rcpt_err[300];         /* the first recipient rejection */
 	int quitting;               /* QUIT sent after an error: ignore its fate */
 	int quit_sent;
+	const char *auth_mech;      /* the AUTH mechanism under way (client-auth.c) */
+	int auth_step;              /* responses sent after the AUTH line */
 };
 
 /* client.c */
@@ -87,6 +90,20 @@ int client_tls_start(struct smtp *c);
 
 /* client-cmd.c */
 void perform_ehlo(struct smtp *c);
+void perform_mail(struct smtp *c);
+void perform_quit(struct smtp *c);
+/* After a refusal: record the error (with a hint for 530), then QUIT. */
+void reply_fail(struct smtp *c, const struct smtp_reply *r, int code, const char *what);
+/* Send an AUTH line (the command or a response) that carries credentials:
+ * written as `line` (n bytes, no CRLF), shown in the transcript and in
+ * messages as `shown`, recorded with verb "AUTH" and marked secret; then
+ * wait in SMTP_AUTH.  `line` has 2 spare bytes for the CRLF. */
+void send_auth_line(struct smtp *c, char *line, size_t n, const char *shown);
+
+/* client-auth.c: AUTH (RFC 4954) after the EHLO (inside TLS unless
+ * --allow-plaintext-auth), then MAIL; on_auth judges each reply. */
+void perform_auth(struct smtp *c);
+void on_auth(struct smtp *c, const struct smtp_reply *r);
 
 /* client-tr.c: the transcript, in swaks' conventions */
 enum tr_kind { TR_INFO, TR_SENT, TR_RECV, TR_ERR, TR_FAIL };

@@ -30,7 +30,7 @@ void client_default_timeouts(struct client_timeouts *t);
 void client_set_all_timeouts(struct client_timeouts *t, double seconds);  /* --timeout */
 
 enum client_tls_mode {
-	CLIENT_TLS_AUTO = 0,    /* implicit TLS when the port is 465, else plaintext */
+	CLIENT_TLS_AUTO = 0,    /* implicit TLS when the port is 465, else as MAY */
 	CLIENT_TLS_NO,          /* --no-starttls: plaintext even when STARTTLS is offered */
 	CLIENT_TLS_MAY,         /* STARTTLS when offered (RFC 7435 opportunistic): an
 	                           unverified certificate is reported, not fatal */
@@ -47,6 +47,15 @@ struct client_tls_opts {
 	FILE *keylog;           /* NSS key log lines appended here too (NULL: none) */
 };
 
+/* AUTH (RFC 4954, client-auth.c): asked for when user is set. */
+struct client_auth_opts {
+	const char *mech;       /* --auth MECH; NULL: the first of PLAIN, LOGIN,
+	                           CRAM-MD5, XOAUTH2 that the server offers */
+	const char *user;       /* --auth-user; NULL: no AUTH */
+	const char *secret;     /* the password (or, for XOAUTH2, the token) */
+	int allow_plaintext;    /* --allow-plaintext-auth: AUTH without TLS */
+};
+
 struct client_opts {
 	const char *helo;              /* EHLO/HELO argument */
 	const char *from;
@@ -60,6 +69,7 @@ struct client_opts {
 	volatile sig_atomic_t *interrupted; /* set by a signal handler that shut the socket */
 	const char *server_name;       /* the host as the user gave it (for TLS); may be NULL */
 	struct client_tls_opts tls;
+	struct client_auth_opts auth;
 };
 
 struct client_tls_info {
@@ -72,6 +82,9 @@ struct client_tls_info {
 	int verified;                  /* chain and name verified */
 	char verify_error[128];        /* why not ("" when verified) */
 	char name[256];                /* the name checked */
+	char warning[200];             /* "encrypted, server NOT authenticated: ..." when the
+	                                  dialogue went on unverified (opportunistic or
+	                                  --insecure), else "" */
 	uint64_t discarded;            /* bytes after the STARTTLS 220, before the handshake */
 	char *keylog;                  /* the session's NSS key log lines (malloc'd) */
 	size_t keylog_len;
@@ -92,6 +105,11 @@ struct client_result {
 	struct smtp_caps caps;         /* the extensions that EHLO reply announced (after
 	                                  STARTTLS: only those of the EHLO inside TLS) */
 	struct client_tls_info tls;
+	char starttls_note[80];        /* what was done about STARTTLS, as the transcript
+	                                  said ("STARTTLS offered, not used (--no-starttls)") */
+	int auth_sent;                 /* credentials were sent (whatever the outcome) */
+	int auth_ok;                   /* 235: authenticated */
+	char auth_mech[16];            /* the mechanism used ("" none) */
 };
 
 /* Connect `fd` (already created and bound) to `sa` within the connect

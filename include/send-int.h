@@ -36,6 +36,12 @@ int send_input_server(const struct send_args *a, struct send_input *in);
  * not writable by group or others).  0600 whatever the umask, no symlink
  * followed; owned by t's user when t->chown_files (sudo, -Z).  The path goes to
  * path.  NULL with the reason in err. */
+/* send-secret.c: the AUTH secret (--auth-password-file, $SMTPTRACE_PASSWORD,
+ * else a prompt without echo on the terminal); NULL with the reason
+ * in err.  send_secret_free() wipes it. */
+char *send_secret_load(const struct send_args *a, char *err, size_t errlen);
+void send_secret_free(char *s);
+
 FILE *capfile_open(const struct send_args *a, const struct privs_target *t,
                    const char *host, char *path, size_t pathlen, char *err, size_t errlen);
 
@@ -64,6 +70,7 @@ struct send_run {
 	int neigh_cached, fresh_arp;
 	struct privs_target who;       /* whom to become once capturing */
 	struct client_result res;
+	char *secret;                  /* the AUTH password or token (wiped when freed) */
 };
 
 /* Set by the SIGINT/SIGTERM handler (run_catch_signals): the socket being

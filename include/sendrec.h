@@ -14,6 +14,7 @@ struct sent_rec {
 	int is_body;             /* 1: the dot-stuffed message including ".\r\n" */
 	int reply_code;          /* the code the client judged (0: none) */
 	int tls;                 /* sent inside TLS: off/end count plaintext bytes, not TCP's */
+	int secret;              /* an AUTH line carrying credentials: never shown (verb "AUTH") */
 };
 
 #endif

@@ -30,6 +30,9 @@ struct send_args {
 	const char *user;              /* -Z, --relinquish-privileges */
 	struct client_tls_opts tls;    /* --starttls, --smtps, --cafile, ... */
 	const char *keylog;            /* --keylog FILE or $SSLKEYLOGFILE */
+	struct client_auth_opts auth;  /* --auth, --auth-user, --allow-plaintext-auth */
+	const char *password_file;     /* --auth-password-file */
+	int embed_secrets;             /* --embed-secrets: TLS secrets in the pcapng even after AUTH */
 	struct engine_opts eo;
 	struct out_opts oo;              /* how the result is written */
 };

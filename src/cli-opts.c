@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <pcap/pcap.h>
@@ -59,6 +60,16 @@ static const char usage_text[] =
 "      --insecure            go on when the certificate does not verify\n"
 "      --keylog FILE         append the TLS secrets to FILE (NSS key log format;\n"
 "                            default: $SSLKEYLOGFILE if set)\n"
+"      --auth-user USER      authenticate as USER (RFC 4954 AUTH, after TLS)\n"
+"      --auth MECH           PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: the first\n"
+"                            of these the server offers)\n"
+"      --auth-password-file FILE\n"
+"                            the password (or XOAUTH2 token): FILE's first line;\n"
+"                            else $SMTPTRACE_PASSWORD, else asked without echo\n"
+"      --allow-plaintext-auth  send AUTH credentials without TLS\n"
+"      --embed-secrets       put the TLS secrets in the capture even when AUTH\n"
+"                            credentials were sent (anyone with the file can\n"
+"                            then read the password)\n"
 "  -Z, --relinquish-privileges=USER\n"
 "                            once capturing, run as USER (default: the sudo\n"
 "                            user, else nobody; -Z root keeps root)\n"
@@ -96,12 +107,13 @@ static const char usage_text[] =
 "failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
 "capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
 "14 DATA, 15 message rejected, 16 protocol violation, 17 TLS, 18 certificate,\n"
-"70 internal error, 130 interrupted.\n";
+"19 AUTH, 70 internal error, 130 interrupted.\n";
 
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME,
-	O_INSECURE, O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
+	O_INSECURE, O_AUTH, O_AUTH_USER, O_AUTH_PWFILE, O_AUTH_PLAIN, O_EMBED_SECRETS,
+	O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
 	O_ANSWERS, O_LADDER, O_SVG, O_HTML,
 };
@@ -128,6 +140,11 @@ static const struct option long_opts[] = {
 	{ "tls-name", required_argument, NULL, O_TLS_NAME },
 	{ "insecure", no_argument, NULL, O_INSECURE },
 	{ "keylog", required_argument, NULL, O_KEYLOG },
+	{ "auth", required_argument, NULL, O_AUTH },
+	{ "auth-user", required_argument, NULL, O_AUTH_USER },
+	{ "auth-password-file", required_argument, NULL, O_AUTH_PWFILE },
+	{ "allow-plaintext-auth", no_argument, NULL, O_AUTH_PLAIN },
+	{ "embed-secrets", no_argument, NULL, O_EMBED_SECRETS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -318,6 +335,11 @@ static int send_opt(int c, const char *arg, struct send_args *a)
 	case O_TLS_NAME: a->tls.name = arg; break;
 	case O_INSECURE: a->tls.insecure = 1; break;
 	case O_KEYLOG: a->keylog = arg; break;
+	case O_AUTH: a->auth.mech = arg; break;
+	case O_AUTH_USER: a->auth.user = arg; break;
+	case O_AUTH_PWFILE: a->password_file = arg; break;
+	case O_AUTH_PLAIN: a->auth.allow_plaintext = 1; break;
+	case O_EMBED_SECRETS: a->embed_secrets = 1; break;
 	}
 	return -1;
 }
@@ -347,6 +369,22 @@ static int term_width(void)
 	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
 		return ws.ws_col;
 	return cols && atoi(cols) > 20 ? atoi(cols) : 80;
+}
+
+/* --auth MECH is one we speak; --auth and its file need --auth-user. */
+static int check_auth(const struct send_args *a)
+{
+	static const char *const mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" };
+	int known = !a->auth.mech;
+
+	for (size_t i = 0; i < sizeof mechs / sizeof mechs[0] && !known; i++)
+		known = strcasecmp(a->auth.mech, mechs[i]) == 0;
+	if (!known)
+		return usage_error("--auth: '%s' is not PLAIN, LOGIN, CRAM-MD5 or XOAUTH2", a->auth.mech);
+	if (!a->auth.user && (a->auth.mech || a->password_file || a->auth.allow_plaintext))
+		return usage_error("%s needs --auth-user USER", a->auth.mech ? "--auth" :
+		                   a->password_file ? "--auth-password-file" : "--allow-plaintext-auth");
+	return -1;
 }
 
 /* What must be there once the options are read. */
@@ -382,7 +420,7 @@ static int check_args(int argc, char **argv, struct cli *cl)
 		return usage_error("send needs at least one --to ADDR");
 	if (a->body && a->body_file)
 		return usage_error("--body and --body-file exclude each other");
-	return -1;
+	return check_auth(a);
 }
 
 /* The command word, --help, --version.  -1: go on. */

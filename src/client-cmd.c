@@ -25,6 +25,23 @@ static struct sent_rec *add_rec(struct smtp *c)
 	return r;
 }
 
+/* Write one line (CRLF added in buf's 2 spare bytes) recorded in r, shown
+ * in the transcript as `shown`. */
+static void write_line(struct smtp *c, struct sent_rec *r, char *buf, size_t n,
+                       const char *shown)
+{
+	tr_line(c, TR_SENT, shown, strlen(shown));
+	memcpy(buf + n, "\r\n", 2);
+	enum io io = client_write_all(c, buf, n + 2, state_timeout(c));
+	buf[n] = '\0';
+	r->end = c->res->bytes_out;
+	if (io != IO_OK) {
+		char doing[CMD_MAX + 16];
+		snprintf(doing, sizeof doing, "sending %s", shown);
+		client_io_fail(c, io, state_timeout(c), doing);
+	}
+}
+
 /* Send one command line and wait in state `next` for its reply. */
 static void send_cmd(struct smtp *c, enum smtp_state next, const char *fmt, ...)
 {
@@ -43,16 +60,22 @@ static void send_cmd(struct smtp *c, enum smtp_state next, const char *fmt, ...)
 		return;
 	}
 	smtp_command_verb(c->cmd, (size_t)n, r->verb);
-	tr_line(c, TR_SENT, c->cmd, (size_t)n);
-	memcpy(c->cmd + n, "\r\n", 2);
-	enum io io = client_write_all(c, c->cmd, (size_t)n + 2, state_timeout(c));
-	c->cmd[n] = '\0';
-	r->end = c->res->bytes_out;
-	if (io != IO_OK) {
-		char doing[CMD_MAX + 16];
-		snprintf(doing, sizeof doing, "sending %s", c->cmd);
-		client_io_fail(c, io, state_timeout(c), doing);
+	write_line(c, r, c->cmd, (size_t)n, c->cmd);
+}
+
+/* `line` has room for 2 more bytes (CRLF). */
+void send_auth_line(struct smtp *c, char *line, size_t n, const char *shown)
+{
+	state_set(c, SMTP_AUTH);
+	snprintf(c->cmd, sizeof c->cmd, "%s", shown);
+	struct sent_rec *r = add_rec(c);
+	if (!r) {
+		client_fail(c, EX_INTERNAL, "internal error: too many commands");
+		return;
 	}
+	memcpy(r->verb, "AUTH", 5);
+	r->secret = 1;
+	write_line(c, r, line, n, shown);
 }
 
 void perform_ehlo(struct smtp *c) { send_cmd(c, SMTP_EHLO, "EHLO %s", c->o->helo); }
@@ -60,7 +83,7 @@ static void perform_helo(struct smtp *c) { send_cmd(c, SMTP_HELO, "HELO %s", c->
 static void perform_data(struct smtp *c) { send_cmd(c, SMTP_DATA, "DATA"); }
 static void perform_starttls(struct smtp *c) { send_cmd(c, SMTP_STARTTLS, "STARTTLS"); }
 
-static void perform_mail(struct smtp *c)
+void perform_mail(struct smtp *c)
 {
 	send_cmd(c, SMTP_MAIL, "MAIL FROM:<%s>", c->o->from);
 }
@@ -70,7 +93,7 @@ static void perform_rcpt(struct smtp *c)
 	send_cmd(c, SMTP_RCPT, "RCPT TO:<%s>", c->o->to[c->rcpt_i]);
 }
 
-static void perform_quit(struct smtp *c)
+void perform_quit(struct smtp *c)
 {
 	c->res->t_quit = client_now_real();
 	send_cmd(c, SMTP_QUIT, "QUIT");
@@ -78,14 +101,28 @@ static void perform_quit(struct smtp *c)
 		c->quit_sent = 1;
 }
 
+/* What a 530 (RFC 3207 / 4954: "must issue STARTTLS first", "authentication
+ * required") asks for, as a hint. */
+static const char *hint_530(const struct smtp *c, const struct smtp_reply *r)
+{
+	if (r->code != 530)
+		return "";
+	if (!c->res->tls.active)
+		return c->o->tls.mode == CLIENT_TLS_NO
+		       ? " (the server wants TLS first: drop --no-starttls)"
+		       : " (the server wants TLS first: try --starttls, or --smtps on port 465)";
+	if (!c->o->auth.user)
+		return " (the server wants AUTH first: give --auth-user USER)";
+	return "";
+}
+
 /* After a 4xx/5xx (or any unexpected reply): record the error, then say
  * QUIT politely, as swaks does, before closing. */
-static void reply_fail(struct smtp *c, const struct smtp_reply *r, int code,
-                       const char *what)
+void reply_fail(struct smtp *c, const struct smtp_reply *r, int code, const char *what)
 {
 	char rs[400];
 	reply_str(c, r, rs, sizeof rs);
-	client_fail(c, code, "%s: %s", what, rs);
+	client_fail(c, code, "%s: %s%s", what, rs, hint_530(c, r));
 	c->quitting = 1;
 	perform_quit(c);
 }
@@ -137,22 +174,42 @@ static void on_greeting(struct smtp *c, const struct smtp_reply *r)
 		reply_fail(c, r, EX_GREETING, "greeting was not 220");
 }
 
-/* After a 2xx to EHLO: STARTTLS as asked and offered, else on to MAIL. */
+/* AUTH when asked for, else MAIL. */
+static void proceed(struct smtp *c)
+{
+	if (c->o->auth.user)
+		perform_auth(c);
+	else
+		perform_mail(c);
+}
+
+static void starttls_note(struct smtp *c, const char *note)
+{
+	snprintf(c->res->starttls_note, sizeof c->res->starttls_note, "%s", note);
+	tr_printf(c, TR_INFO, "%s", note);
+}
+
+/* After a 2xx to EHLO: STARTTLS as asked or offered (RFC 7435: used when
+ * offered unless --no-starttls), else on. */
 static void after_ehlo(struct smtp *c, const struct smtp_reply *r)
 {
 	enum client_tls_mode m = c->o->tls.mode;
 	int offered = (c->res->caps.flags & SMTP_CAP_STARTTLS) != 0;
 	if (c->res->tls.active) {
-		perform_mail(c);
+		proceed(c);
 	} else if (m == CLIENT_TLS_STARTTLS && !offered) {
 		reply_fail(c, r, EX_TLS, "--starttls: the server does not offer STARTTLS");
-	} else if (offered && (m == CLIENT_TLS_STARTTLS || m == CLIENT_TLS_MAY)) {
+	} else if (offered && m != CLIENT_TLS_NO) {
+		snprintf(c->res->starttls_note, sizeof c->res->starttls_note, "%s",
+		         m == CLIENT_TLS_STARTTLS ? "STARTTLS required (--starttls)"
+		                                  : "STARTTLS offered: used (opportunistic)");
+		if (m != CLIENT_TLS_STARTTLS)
+			tr_printf(c, TR_INFO, "%s", c->res->starttls_note);
 		perform_starttls(c);
 	} else {
-		tr_printf(c, TR_INFO, "%s", !offered ? "STARTTLS not offered: going on without TLS" :
-		          m == CLIENT_TLS_NO ? "STARTTLS offered, not used (--no-starttls)" :
-		          "STARTTLS offered, not used (--starttls uses it)");
-		perform_mail(c);
+		starttls_note(c, !offered ? "STARTTLS not offered: going on without TLS" :
+		              "STARTTLS offered, not used (--no-starttls)");
+		proceed(c);
 	}
 }
 
@@ -193,8 +250,8 @@ static void on_starttls(struct smtp *c, const struct smtp_reply *r)
 	} else if (c->o->tls.mode == CLIENT_TLS_STARTTLS) {
 		reply_fail(c, r, EX_TLS, "STARTTLS rejected");
 	} else {
-		tr_printf(c, TR_INFO, "STARTTLS refused: going on without TLS");
-		perform_mail(c);
+		starttls_note(c, "STARTTLS refused: going on without TLS");
+		proceed(c);
 	}
 }
 
@@ -202,7 +259,7 @@ static void on_helo(struct smtp *c, const struct smtp_reply *r)
 {
 	char what[CMD_MAX + 32];
 	if (positive(c, r)) {
-		perform_mail(c);
+		proceed(c);
 	} else {
 		snprintf(what, sizeof what, "EHLO and %s rejected", c->cmd);
 		reply_fail(c, r, EX_HELO, what);
@@ -303,6 +360,7 @@ static const struct state_info states[SMTP_LAST] = {
 	[SMTP_STARTTLS] = { "STARTTLS", STAGE_TLS, T(other), EX_TLS, "the reply to STARTTLS",
 	                    on_starttls },
 	[SMTP_TLS] = { "TLS", STAGE_TLS, T(other), EX_TLS, "the TLS handshake", NULL },
+	[SMTP_AUTH] = { "AUTH", STAGE_AUTH, T(other), EX_AUTH, "the reply to AUTH", on_auth },
 };
 
 const struct state_info *state_info(enum smtp_state s)

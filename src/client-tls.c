@@ -266,7 +266,7 @@ static int required(const struct smtp *c)
 
 /* An unverified certificate: fatal when TLS is required (unless
  * --insecure), said loudly otherwise. */
-static int judge_cert(struct smtp *c, const struct client_tls_info *in)
+static int judge_cert(struct smtp *c, struct client_tls_info *in)
 {
 	if (in->verified)
 		return 0;
@@ -275,8 +275,9 @@ static int judge_cert(struct smtp *c, const struct client_tls_info *in)
 		            "(--insecure goes on anyway)", in->name, in->verify_error);
 		return -1;
 	}
-	tr_printf(c, TR_FAIL, "encrypted, server NOT authenticated: %s%s", in->verify_error,
-	          c->o->tls.insecure ? " (--insecure)" : " (opportunistic STARTTLS)");
+	snprintf(in->warning, sizeof in->warning, "encrypted, server NOT authenticated: %s%s",
+	         in->verify_error, c->o->tls.insecure ? " (--insecure)" : " (opportunistic STARTTLS)");
+	tr_printf(c, TR_FAIL, "%s", in->warning);
 	return 0;
 }
 

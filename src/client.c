@@ -365,7 +365,7 @@ static int smtp_init(struct smtp *c, struct transport *tp, const struct client_o
 		return -1;
 	}
 	/* EHLO or HELO, MAIL, each RCPT, DATA, the body, QUIT. */
-	c->rec_cap = (size_t)o->nto + 8;     /* + STARTTLS and EHLO again */
+	c->rec_cap = (size_t)o->nto + 12;    /* + STARTTLS, EHLO again, AUTH and 3 responses */
 	res->sent = calloc(c->rec_cap, sizeof *res->sent);
 	if (!res->sent) {
 		client_fail(c, EX_INTERNAL, "out of memory");

@@ -33,8 +33,9 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
 		.transcript = run_transcript(r),
 		.color = a->oo.color, .interrupted = &run_interrupted,
-		.server_name = r->in.host, .tls = a->tls,
+		.server_name = r->in.host, .tls = a->tls, .auth = a->auth,
 	};
+	co->auth.secret = r->secret;
 	client_default_timeouts(&co->to_s);
 	if (a->timeout > 0)
 		client_set_all_timeouts(&co->to_s, a->timeout);
@@ -79,9 +80,24 @@ static int load_input(struct send_run *r)
 
 /* Everything before the first packet, in order; each returns 0 or an exit
  * code (its message printed). */
+/* The AUTH secret, once privileges are dropped (a file root could read is
+ * not sent to the caller's server). */
+static int load_secret(struct send_run *r)
+{
+	char err[300];
+
+	if (!r->a->auth.user)
+		return 0;
+	run_started = 1;               /* Ctrl-C at the prompt restores the terminal */
+	r->secret = send_secret_load(r->a, err, sizeof err);
+	if (!r->secret)
+		return st_fail(run_interrupted ? EX_INTERRUPTED : EX_USAGE_, "%s", err);
+	return 0;
+}
+
 static int (*const before_connect[])(struct send_run *) = {
 	load_input, run_plan_privileges, check_limits, run_resolve, run_find_route,
-	run_make_socket, run_setup,
+	run_make_socket, run_setup, load_secret,
 };
 
 int send_mail(struct send_args *a)

@@ -14,16 +14,39 @@
 
 static void annotate_capture(const struct send_run *r);
 
+/* The session's TLS secrets go into the pcapng (a Decryption Secrets
+ * Block), so Wireshark and tshark decrypt it with no setup; not after AUTH
+ * credentials were sent (they would let anyone holding the file read the
+ * password) unless --embed-secrets.  Said either way. */
+static void embed_secrets(struct send_run *r)
+{
+	const struct client_result *res = &r->res;
+	FILE *tr = run_transcript(r);
+
+	if (res->auth_sent && !res->tls.active && tr)
+		fprintf(tr, "=== the capture holds the AUTH credentials in plaintext "
+		        "(--allow-plaintext-auth): keep it private\n");
+	if (!res->tls.keylog_len)
+		return;
+	if (res->auth_sent && !r->a->embed_secrets) {
+		fprintf(tr ? tr : stderr, "%sTLS secrets not embedded in the capture because AUTH "
+		        "credentials were sent; use --keylog FILE or --embed-secrets\n",
+		        tr ? "=== " : "smtptrace: ");
+		return;
+	}
+	if (capture_add_secrets(r->cap, res->tls.keylog, res->tls.keylog_len) != 0)
+		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
+	else if (tr)
+		fprintf(tr, "=== TLS secrets embedded in the capture (Wireshark decrypts it as is%s)\n",
+		        res->auth_sent ? "; --embed-secrets: it reveals the AUTH password" : "");
+}
+
 /* Stop the capture, write the packet comments into its file and close it:
  * what is saved is known before the timeline says "Saved:" (or, when the
  * file failed, does not). */
 static void end_capture(struct send_run *r)
 {
-	/* the session's TLS secrets go into the pcapng (a Decryption Secrets
-	 * Block), so Wireshark and tshark decrypt it with no setup */
-	if (r->res.tls.keylog_len &&
-	    capture_add_secrets(r->cap, r->res.tls.keylog, r->res.tls.keylog_len) != 0)
-		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
+	embed_secrets(r);
 	int stop = capture_stop(r->cap), failed;
 
 	if (!capture_file_failed(r->cap))
@@ -189,6 +212,7 @@ void run_cleanup(struct send_run *r)
 		fclose(r->out);
 	capture_free(r->cap);
 	client_result_free(&r->res);
+	send_secret_free(r->secret);
 	send_input_free(&r->in);
 }
 

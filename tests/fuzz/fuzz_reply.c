@@ -26,6 +26,25 @@
 #include "transport.h"
 #include "util-text.h"
 
+#define SECRET "Pw-9f3c1e"
+#define SECRET_B64 "UHctOWYzYzFl"   /* and PLAIN's is "AGZ1enp1c2VyAFB3LTlmM2MxZQ==" */
+
+/* Our own lines (" -> ") never show the secret or a base64 carrying it; the
+ * server's may (it can echo anything). */
+static void no_secret_sent(const char *tr, size_t n)
+{
+	for (const char *p = tr; p && p < tr + n; p = memchr(p, '\n', (size_t)(tr + n - p))) {
+		if (*p == '\n')
+			p++;
+		const char *e = memchr(p, '\n', (size_t)(tr + n - p));
+		size_t len = e ? (size_t)(e - p) : (size_t)(tr + n - p);
+		if (len > 4 && !memcmp(p, " -> ", 4) &&
+		    (memmem(p, len, SECRET, strlen(SECRET)) || memmem(p, len, SECRET_B64, 12) ||
+		     memmem(p, len, "AGZ1enp1c2VyAFB3", 16)))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct mem {
@@ -157,14 +176,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.msg = "Subject: x\r\n\r\nbody\r\n.\r\n", .msg_len = 25, .transcript = tf,
 	};
 	client_set_all_timeouts(&o.to_s, 1);
-	if (fl & 8)
-		o.tls.mode = CLIENT_TLS_MAY;
+	o.tls.mode = fl & 8 ? CLIENT_TLS_MAY : CLIENT_TLS_NO;
+	if (fl & 16) {          /* AUTH, the mechanism from bits 5-6 */
+		static const char *const mech[] = { NULL, "LOGIN", "CRAM-MD5", "XOAUTH2" };
+		o.auth = (struct client_auth_opts){ .mech = mech[(fl >> 5) & 3], .user = "fuzzuser",
+		                                    .secret = SECRET, .allow_plaintext = 1 };
+	}
 	struct mem m = { data + 1, size - 1, 0 };
 	struct transport t = { .ops = &mem_ops, .fd = -1, .impl = &m };
 	struct client_result res;
 	int rc = client_run_on(&t, &o, &res);
 	fclose(tf);
 	check_safe((const uint8_t *)tr, trlen);
+	no_secret_sent(tr, trlen);
 	check_safe((const uint8_t *)res.error, strlen(res.error));
 	if (rc != res.exit_code || (rc == 0 && res.error[0]))
 		abort();

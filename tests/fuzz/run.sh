@@ -136,7 +136,7 @@ def seed(name, flags, reads):
             r = r[255:]
         b += bytes([len(r)]) + r
     open(os.path.join(d, name), "wb").write(b)
-ok = [b"220 mx ESMTP\r\n", b"250-mx\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n",
+ok = [b"220 mx ESMTP\r\n", b"250-mx\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2\r\n250 STARTTLS\r\n",
       b"250 2.1.0 ok\r\n", b"250 2.1.5 ok\r\n", b"354 go\r\n", b"250 2.0.0 queued\r\n", b"221 bye\r\n"]
 seed("ok", 0, ok)
 seed("starttls", 8, ok[:2] + [b"220 go\r\n250 injected\r\n"])
@@ -147,6 +147,13 @@ seed("helo", 0, [ok[0], b"502 no\r\n", b"250 hi\r\n"] + ok[2:])
 seed("flood", 0, [ok[0]] + [b"250-x\r\n" * 40] * 30)
 seed("esc", 0, [b"220 \x1b]52;c;x\x07 \x9b \xc2\x9b \xe2\x80\xae\r\n", b"421 \x1b[2J\r\n"])
 seed("reader", 4, ok)
+# AUTH (flags 16; mechanism in bits 5-6: auto/PLAIN, LOGIN, CRAM-MD5, XOAUTH2)
+seed("auth-plain", 16, ok[:2] + [b"235 ok\r\n"] + ok[2:])
+seed("auth-login", 16 | 32, ok[:2] + [b"334 VXNlcm5hbWU6\r\n", b"334 UGFzc3dvcmQ6\r\n",
+     b"235 ok\r\n"] + ok[2:])
+seed("auth-cram", 16 | 64, ok[:2] + [b"334 PDEyMzRAbXg+\r\n", b"535 no\r\n", b"221 bye\r\n"])
+seed("auth-xoauth2", 16 | 96, ok[:2] + [b"334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", b"535 no\r\n",
+     b"221 bye\r\n"])
 PY
 }
 if [ "$TARGET" = reply ]; then

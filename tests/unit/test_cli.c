@@ -51,6 +51,22 @@ static void checks(void)
 	CHECK(parse(&cl, line) == EX_USAGE_);
 }
 
+static void auth_opts(void)
+{
+	static struct cli cl;
+
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --auth-user bob --auth cram-md5 "
+	            "--auth-password-file pw --allow-plaintext-auth --embed-secrets") == -1);
+	CHECK_STR(cl.a.auth.user, "bob");
+	CHECK_STR(cl.a.auth.mech, "cram-md5");
+	CHECK_STR(cl.a.password_file, "pw");
+	CHECK(cl.a.auth.allow_plaintext && cl.a.embed_secrets && !cl.a.auth.secret);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --auth-user bob --auth NTLM") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --auth PLAIN") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --auth-password-file pw") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --auth-user bob") == EX_USAGE_);
+}
+
 /* The ring: 8 MiB for a small mail, growing with the message, 64 MiB at most. */
 static void ring(void)
 {
@@ -91,6 +107,7 @@ int main(void)
 	lab();
 	relinquish();
 	checks();
+	auth_opts();
 	ring();
 	return UNIT_DONE();
 }

@@ -301,8 +301,10 @@ static void test_caps(void)
 	struct fake f;
 	char *tr;
 	opts_init(&o, NULL);
+	o.tls.mode = CLIENT_TLS_NO;     /* STARTTLS is offered: used by default */
 	CHECK(run_pair(s, &o, &r, &f, &tr) == 0);
 	CHECK(r.got_ehlo == 1 && r.caps.size == 10240000);
+	CHECK(strstr(tr, "=== STARTTLS offered, not used (--no-starttls)\n") != NULL);
 	CHECK(r.caps.flags == (SMTP_CAP_PIPELINING | SMTP_CAP_SIZE | SMTP_CAP_8BITMIME |
 	      SMTP_CAP_STARTTLS | SMTP_CAP_AUTH | SMTP_CAP_CHUNKING | SMTP_CAP_DSN |
 	      SMTP_CAP_SMTPUTF8 | SMTP_CAP_ENHANCEDSTATUSCODES));

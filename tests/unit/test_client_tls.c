@@ -276,6 +276,175 @@ static void test_smtps(void)
 	free(tr);
 }
 
+/* ---- AUTH (client-auth.c) ------------------------------------------------ */
+
+#define EHLO_AUTH "S250-mx.test\r\n250 AUTH LOGIN PLAIN CRAM-MD5 XOAUTH2\r\n"
+
+/* Run `script` over SMTPS with AUTH as bob / `secret`; checks that the
+ * secret never reaches the transcript. */
+static int run_auth(const char *const *script, const char *mech, const char *user,
+                    const char *secret, struct client_result *r, char **tr, struct srv *sv)
+{
+	struct client_opts o;
+	opts(&o, CLIENT_TLS_SMTPS);
+	o.auth.mech = mech;
+	o.auth.user = user;
+	o.auth.secret = secret;
+	int rc = run(script, &o, r, tr, sv);
+	CHECK(strstr(*tr, secret) == NULL);
+	return rc;
+}
+
+static void test_auth_plain(void)
+{
+	static const char *const s[] = {
+		"T", "S220 mx.test ESMTP\r\n", "R", EHLO_AUTH, "R", "S235 2.7.0 ok\r\n", TAIL,
+	};
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	CHECK(run_auth(s, NULL, "bob", "s3cret", &r, &tr, &sv) == 0);
+	CHECK(strstr(sv.got, "\r\nAUTH PLAIN AGJvYgBzM2NyZXQ=\r\nMAIL FROM") != NULL);
+	CHECK(strstr(tr, " -> AUTH PLAIN ****\n<-  235 2.7.0 ok\n=== Authenticated (AUTH PLAIN)\n"));
+	CHECK(strstr(tr, "AGJvYgBzM2NyZXQ") == NULL);
+	CHECK(r.auth_ok && r.auth_sent && !strcmp(r.auth_mech, "PLAIN"));
+	CHECK(!strcmp(r.sent[1].verb, "AUTH") && r.sent[1].secret && !r.sent[2].secret);
+	client_result_free(&r);
+	free(tr);
+}
+
+static void test_auth_login(void)
+{
+	static const char *const s[] = {
+		"T", "S220 mx.test ESMTP\r\n", "R", EHLO_AUTH, "R", "S334 VXNlcm5hbWU6\r\n", "R",
+		"S334 UGFzc3dvcmQ6\r\n", "R", "S235 ok\r\n", TAIL,
+	};
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	CHECK(run_auth(s, "login", "bob", "s3cret", &r, &tr, &sv) == 0);
+	CHECK(strstr(sv.got, "\r\nAUTH LOGIN\r\nYm9i\r\nczNjcmV0\r\nMAIL") != NULL);
+	CHECK(strstr(tr, "=== 334 decoded: \"Password:\"\n -> **** (password)\n") != NULL);
+	CHECK(strstr(tr, "czNjcmV0") == NULL);
+	CHECK(r.nsent == 9 && r.sent[2].secret && r.sent[3].secret && !strcmp(r.sent[3].verb, "AUTH"));
+	client_result_free(&r);
+	free(tr);
+}
+
+/* RFC 2195's example. */
+static void test_auth_cram(void)
+{
+	static const char *const s[] = {
+		"T", "S220 mx.test ESMTP\r\n", "R", EHLO_AUTH, "R",
+		"S334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n", "R",
+		"S235 ok\r\n", TAIL,
+	};
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	CHECK(run_auth(s, "CRAM-MD5", "tim", "tanstaaftanstaaf", &r, &tr, &sv) == 0);
+	CHECK(strstr(sv.got, "\r\ndGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\n") != NULL);
+	client_result_free(&r);
+	free(tr);
+}
+
+/* A wrong password: exit 19, QUIT; XOAUTH2's error challenge is acknowledged. */
+static void test_auth_fails(void)
+{
+	static const char *const s[] = {
+		"T", "S220 mx.test ESMTP\r\n", "R", EHLO_AUTH, "R", "S535 5.7.8 bad credentials\r\n",
+		"R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	CHECK(run_auth(s, NULL, "bob", "s3cret", &r, &tr, &sv) == EX_AUTH);
+	CHECK_STR(r.error, "AUTH PLAIN failed: 535 5.7.8 bad credentials");
+	CHECK(r.stage == STAGE_AUTH && strstr(sv.got, "QUIT\r\n") && !strstr(sv.got, "MAIL"));
+	client_result_free(&r);
+	free(tr);
+
+	static const char *const x[] = {
+		"T", "S220 mx.test ESMTP\r\n", "R", EHLO_AUTH, "R", "S334 eyJzdGF0dXMiOiI0MDEifQ==\r\n",
+		"R", "S535 no\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	CHECK(run_auth(x, "XOAUTH2", "bob", "s3cret", &r, &tr, &sv) == EX_AUTH);
+	CHECK(strstr(sv.got, "AUTH XOAUTH2 dXNlcj1ib2IBYXV0aD1CZWFyZXIgczNjcmV0AQE=\r\n\r\nQUIT") != NULL);
+	CHECK(strstr(tr, "=== 334 decoded: \"{\"status\":\"401\"}\"\n") != NULL);
+	client_result_free(&r);
+	free(tr);
+}
+
+/* No credentials without TLS unless --allow-plaintext-auth; a 530 gets a hint. */
+static void test_auth_plaintext(void)
+{
+	static const char *const s[] = {
+		"S220 mx.test ESMTP\r\n", "R", "S250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n",
+		"R", "S221 bye\r\n", "E", NULL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	opts(&o, CLIENT_TLS_NO);
+	o.auth.user = "bob";
+	o.auth.secret = "s3cret";
+	CHECK(run(s, &o, &r, &tr, &sv) == EX_AUTH);
+	CHECK_STR(r.error, "refusing to send AUTH credentials without TLS (STARTTLS offered, "
+	          "not used (--no-starttls)); --allow-plaintext-auth sends them anyway");
+	CHECK(!r.auth_sent && strstr(sv.got, "AUTH") == NULL);
+	client_result_free(&r);
+	free(tr);
+
+	static const char *const m[] = {
+		"S220 mx.test ESMTP\r\n", "R", "S250-mx.test\r\n250 STARTTLS\r\n", "R",
+		"S530 5.7.0 Must issue a STARTTLS command first\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	opts(&o, CLIENT_TLS_NO);
+	CHECK(run(m, &o, &r, &tr, &sv) == EX_MAIL);
+	CHECK(strstr(r.error, "STARTTLS command first (the server wants TLS first: drop "
+	             "--no-starttls)") != NULL);
+	client_result_free(&r);
+	free(tr);
+}
+
+/* The default: STARTTLS when offered, on when the certificate does not verify. */
+static void test_opportunistic_default(void)
+{
+	static const char *const s[] = {
+		"S220 mx.test ESMTP\r\n", "R", EHLO1, "R", "S220 go ahead\r\n", "T",
+		"R", "S250 mx.test\r\n", TAIL,
+	};
+	struct client_opts o;
+	struct client_result r;
+	struct srv sv;
+	char *tr;
+	opts(&o, CLIENT_TLS_AUTO);
+	o.tls.cafile = NULL;
+	CHECK(run(s, &o, &r, &tr, &sv) == 0);
+	CHECK(r.tls.active && !r.tls.verified);
+	CHECK(strstr(tr, "=== STARTTLS offered: used (opportunistic)\n -> STARTTLS\n") != NULL);
+	CHECK(strncmp(r.tls.warning, "encrypted, server NOT authenticated: ", 37) == 0);
+	client_result_free(&r);
+	free(tr);
+
+	/* ...but no credentials go to a server that did not authenticate */
+	static const char *const a[] = {
+		"S220 mx.test ESMTP\r\n", "R", EHLO1, "R", "S220 go ahead\r\n", "T",
+		"R", "S250 AUTH PLAIN\r\n", "R", "S221 bye\r\n", "E", NULL,
+	};
+	opts(&o, CLIENT_TLS_AUTO);
+	o.tls.cafile = NULL;
+	o.auth.user = "bob";
+	o.auth.secret = "s3cret";
+	CHECK(run(a, &o, &r, &tr, &sv) == EX_AUTH);
+	CHECK(strncmp(r.error, "refusing to send AUTH credentials to a server whose certificate "
+	              "did not verify (", 80) == 0);
+	CHECK(strstr(sv.got, "AUTH") == NULL && strstr(sv.got, "QUIT") != NULL);
+	client_result_free(&r);
+	free(tr);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);    /* as send.c does: SSL writes use write(2) */
@@ -285,6 +454,12 @@ int main(void)
 	test_verify_fails();
 	test_not_offered();
 	test_smtps();
+	test_auth_plain();
+	test_auth_login();
+	test_auth_cram();
+	test_auth_fails();
+	test_auth_plaintext();
+	test_opportunistic_default();
 	unlink(cafile);
 	X509_free(cert);
 	EVP_PKEY_free(key);
