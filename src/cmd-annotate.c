@@ -125,6 +125,8 @@ static int pass_copy(struct ann_run *r)
 	for (size_t k = 0; (n = pcap_next_ex(pc, &h, &data)) == 1 && !w.err; k++)
 		pcapng_write_packet(&w, ts_of(h), data, h->caplen, h->len,
 		                    comment_for(r, k, buf, 2 * 65536 + 8));
+	if (n == PCAP_ERROR)       /* pass 1 read it whole: the file changed meanwhile */
+		st_fail(0, "%s: %s (the copy stops there)", r->path, pcap_geterr(pc));
 	free(buf);
 	pcap_close(pc);
 	if (pcapng_flush(&w) < 0 || fclose(r->out) != 0) {

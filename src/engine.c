@@ -348,6 +348,8 @@ static void tcp_dispatch(struct engine *e, const struct pkt *p, uint64_t ts, uin
 	}
 	if (fe->state == FE_PENDING && !(f = pending_frame(e, fe, dir, p, ts, wirelen)))
 		return;
+	if (!f)                         /* FE_SESSION always has its flow */
+		return;
 	session_frame(e, f, dir, p, ts, e->no, wirelen);
 	const struct dirstate *d = f->s.d;
 	if (f->s.is_smtp < 0 ||

@@ -89,8 +89,10 @@ static void answers(FILE *f, const struct html_doc *d, const struct session *s, 
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	if (!m)
+	if (!m) {
 		out_of_memory("html");
+		return;
+	}
 	struct out_ctx c = { .o = d->o };
 	c.o.out = m;
 	answers_session(&c, s, t);

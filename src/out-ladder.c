@@ -35,14 +35,20 @@ static int lane_col(const struct ladder *l, int lane)
 	return l->gateway ? (PREFIX + 2 + W - 2) / 2 : W - 2;
 }
 
+/* One column's character (at most 4 bytes of UTF-8). */
+static void put_cell(char cell[5], const char *g)
+{
+	snprintf(cell, 5, "%s", g);
+}
+
 static void canvas_init(struct canvas *c, const struct ladder *l, int uni)
 {
 	c->uni = uni;
 	for (int i = 0; i < W; i++)
-		strcpy(c->cell[i], " ");
+		put_cell(c->cell[i], " ");
 	for (int k = 0; k < 3; k++)
 		if (k != LD_GATEWAY || l->gateway)
-			strcpy(c->cell[lane_col(l, k)], glyph[uni][G_LANE]);
+			put_cell(c->cell[lane_col(l, k)], glyph[uni][G_LANE]);
 }
 
 /* Text (raw: made terminal-safe here) from column a, at most up to b
@@ -57,7 +63,7 @@ static int put_text(struct canvas *c, int a, int b, const char *raw)
 		while (i + k < n && ((unsigned char)safe[i + k] & 0xc0) == 0x80)
 			k++;
 		if (col == b - 1 && i + k < n) {
-			strcpy(c->cell[col++], "~");
+			put_cell(c->cell[col++], "~");
 			break;
 		}
 		memcpy(c->cell[col], safe + i, k);
@@ -89,16 +95,16 @@ static void arrow(struct canvas *c, int from, int to, const char *label)
 {
 	int a = from < to ? from : to, b = from < to ? to : from;
 	for (int i = a + 1; i < b; i++)
-		strcpy(c->cell[i], glyph[c->uni][G_LINE]);
-	strcpy(c->cell[from < to ? b - 1 : a + 1], glyph[c->uni][from < to ? G_RIGHT : G_LEFT]);
+		put_cell(c->cell[i], glyph[c->uni][G_LINE]);
+	put_cell(c->cell[from < to ? b - 1 : a + 1], glyph[c->uni][from < to ? G_RIGHT : G_LEFT]);
 	int len = (int)strlen(label), room = b - a - 5;
 	if (len > room)
 		len = room;
 	if (len > 0) {
 		int start = a + 1 + (b - a - 1 - len) / 2;
-		strcpy(c->cell[start - 1], " ");
+		put_cell(c->cell[start - 1], " ");
 		put_text(c, start, start + len, label);
-		strcpy(c->cell[start + len], " ");
+		put_cell(c->cell[start + len], " ");
 	}
 }
 
@@ -130,14 +136,14 @@ static void header(FILE *o, const struct ladder *l, int uni)
 	struct canvas c;
 	canvas_init(&c, l, uni);
 	for (int i = 0; i < W; i++)
-		strcpy(c.cell[i], " ");
+		put_cell(c.cell[i], " ");
 	put_text(&c, lane_col(l, LD_CLIENT) - 1, W, "client");
 	if (l->gateway)
 		put_text(&c, lane_col(l, LD_GATEWAY) - 3, W, "gateway");
 	put_text(&c, W - 7, W, "server");
 	canvas_out(o, &c, "    time s   No.                  ");
 	for (int i = 0; i < W; i++)
-		strcpy(c.cell[i], " ");
+		put_cell(c.cell[i], " ");
 	put_text(&c, lane_col(l, LD_CLIENT) - 1, W, l->lane[LD_CLIENT]);
 	if (l->gateway)
 		put_text(&c, lane_col(l, LD_GATEWAY) - 3, W, l->lane[LD_GATEWAY]);
