@@ -52,6 +52,8 @@ struct engine {
 	struct frame_rec ring[ARP_RING];
 	size_t ring_n;
 	char input_error[256];
+	struct tls_dec_hooks hooks;     /* TLS decryption with o.keys (tls-hooks.h) */
+	struct app_opts app_o;          /* every session's application parsers */
 };
 /* flow-session.c */
 int is_smtp_port(const struct engine *e, uint16_t port);

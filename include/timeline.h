@@ -144,7 +144,8 @@ void tlw_duration(const struct timeline *t, struct sbuf *b);     /* "Duration: .
 void tlw_sender_check(const struct timeline *t, struct sbuf *b);
 void tlw_cut_short(const struct timeline *t, struct sbuf *b);
 void tlw_midstream(const struct timeline *t, struct sbuf *b);     /* "Note: the capture starts after ..." */
-void tlw_not_kept(const struct timeline *t, struct sbuf *b);      /* exchanges over the session's bound */
+void tlw_not_kept(const struct timeline *t, struct sbuf *b);
+void tlw_tls_note(const struct timeline *t, struct sbuf *b);      /* what TLS decryption lacked */      /* exchanges over the session's bound */
 void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */
 /* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
  * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */

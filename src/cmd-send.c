@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "netroute.h"
 #include "send-int.h"
+#include "tls-keys.h"
 
 static volatile sig_atomic_t client_fd = -1;
 static volatile sig_atomic_t interrupted;
@@ -294,6 +295,12 @@ static void run_engine(const struct send_run *r)
 	o.sender = &si;
 	if (!o.port)                   /* we know which port is SMTP */
 		o.port = si.server_port;
+	struct tls_keys *keys = NULL;  /* our own TLS secrets decrypt our own timeline */
+	if (r->res.tls.keylog_len) {
+		keys = tls_keys_new();
+		tls_keys_add_text(keys, r->res.tls.keylog, r->res.tls.keylog_len);
+		o.keys = keys;
+	}
 	struct engine_sink sink;
 	out_open(&r->a->oo, &sink);
 	o.sinks = &sink;
@@ -307,6 +314,7 @@ static void run_engine(const struct send_run *r)
 	engine_finish(e);
 	engine_free(e);
 	out_close(&sink);
+	tls_keys_free(keys);
 }
 
 static void report(struct send_run *r)

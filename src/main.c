@@ -9,6 +9,6 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (cl.cmd == CMD_ANALYZE)
-		return analyze_file(cl.file, &cl.a.eo, &cl.a.oo);
+		return analyze_file(cl.file, cl.a.keylog, &cl.a.eo, &cl.a.oo);
 	return send_mail(&cl.a);
 }

@@ -160,6 +160,8 @@ static void extensions(struct rd *r, struct tls_hello *h)
 			sni(e, h);
 		else if (type == 43 && h->type == TLS_HS_SERVER_HELLO && e.n == 2)
 			h->version = (uint16_t)get(&e, 2);
+		else if (type == 22 && h->type == TLS_HS_SERVER_HELLO)
+			h->etm = 1;
 	}
 	r->bad |= all.bad;
 }
@@ -167,7 +169,9 @@ static void extensions(struct rd *r, struct tls_hello *h)
 static int hello(struct rd r, struct tls_hello *h)
 {
 	h->version = (uint16_t)get(&r, 2);
-	sub(&r, 32);                                   /* random */
+	struct rd rnd = sub(&r, 32);
+	if (!rnd.bad)
+		memcpy(h->random, rnd.p, 32);
 	sub(&r, get(&r, 1));                           /* session id */
 	if (h->type == TLS_HS_CLIENT_HELLO) {
 		sub(&r, get(&r, 2));                   /* cipher suites */
@@ -239,6 +243,14 @@ const char *tls_cipher_name(unsigned c)
 		{ 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
 		{ 0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
 		{ 0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" },
+		{ 0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" },
+		{ 0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA" },
+		{ 0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" },
+		{ 0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
+		{ 0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256" },
+		{ 0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384" },
+		{ 0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" },
+		{ 0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384" },
 		{ 0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256" },
 		{ 0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384" },
 		{ 0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA" },
