@@ -68,6 +68,7 @@ struct engine_sink {
 
 struct engine_opts {
 	int port;                  /* --port P: treat TCP port P as SMTP (0: detect) */
+	int implicit_tls;          /* port speaks TLS from the first byte (send --smtps, 465) */
 	int session;               /* --session N: publish only session N (0: all) */
 	int show_secrets;          /* AUTH passwords shown */
 	int idle_timeout;          /* --idle-timeout: seconds of capture time; 0 default, < 0 never */

@@ -293,8 +293,10 @@ static void run_engine(const struct send_run *r)
 
 	fill_sender(r, &si);
 	o.sender = &si;
-	if (!o.port)                   /* we know which port is SMTP */
+	if (!o.port) {                 /* we know which port is SMTP, and how it starts */
 		o.port = si.server_port;
+		o.implicit_tls = r->res.tls.implicit;
+	}
 	struct tls_keys *keys = NULL;  /* our own TLS secrets decrypt our own timeline */
 	if (r->res.tls.keylog_len) {
 		keys = tls_keys_new();

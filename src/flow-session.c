@@ -117,7 +117,8 @@ struct flow *session_new(struct engine *e, struct fent *fe)
 	if (++e->ft.st.open_sessions > e->ft.st.peak_sessions)
 		e->ft.st.peak_sessions = e->ft.st.open_sessions;
 	if (is_smtp_port(e, s->sport)) {
-		s->tls_implicit = s->sport == 465 && !e->o.port;
+		s->tls_implicit = (s->sport == 465 && !e->o.port) ||
+		                   (e->o.implicit_tls && s->sport == e->o.port);
 		became_smtp(e, f);
 		adopt_arp(e, s);
 	}
