@@ -56,6 +56,14 @@ cap curl-starttls-t12-cbc $P curl_ $P smtp --ssl-reqd --tls-max 1.2 --ciphers EC
 cap msmtp-starttls-t13-aes256gcm $P msmtp_ $P on 'NORMAL:-CIPHER-ALL:+AES-256-GCM'
 cap msmtp-smtps-t12-chacha $S msmtp_ $S off 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305'
 cap msmtp-starttls-t12-cbc $P msmtp_ $P on 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1'
+# the same dialogue in plaintext (bench/run.sh compares it with the TLS one)
+/usr/bin/python3 "$lib/sink.py" --dir "$tmp/plain" --host 127.0.0.1 --port 25 --ready "$tmp/ready25" \
+	2>"$tmp/sink25.log" &
+sink25=$!
+for _ in $(seq 50); do [ -e "$tmp/ready25" ] && break; sleep 0.1; done
+cap curl-plain 25 curl_ 25 smtp
+kill $sink25
+rm -f "$here/curl-plain.keys"
 # secrets inside the capture (pcapng DSB), no key log beside it
 editcap --inject-secrets "tls,$here/curl-starttls-t13-aes128gcm.keys" \
 	"$here/curl-starttls-t13-aes128gcm.pcap" "$here/dsb-starttls-t13.pcapng"
