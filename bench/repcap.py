@@ -4,17 +4,12 @@ classic little-endian pcap, Ethernet + IPv4, as tests/golden/caps/tls-smtp
 holds), one after another, each from its own client port (TCP checksums
 recomputed).  For bench/run.sh: the TLS and plaintext benchmark captures.
 The TLS copies keep their client random, so IN's key log decrypts them all."""
+import os
 import struct
 import sys
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden"))
+from mkcaps import csum  # noqa: E402  (the Internet checksum of the crafted corpus)
 
 
 def main(src, n, dst):
