@@ -10,7 +10,7 @@
 
 enum { TLS_CT_CCS = 20, TLS_CT_ALERT = 21, TLS_CT_HANDSHAKE = 22, TLS_CT_APPDATA = 23,
        TLS_CT_HEARTBEAT = 24 };
-enum { TLS_HS_CLIENT_HELLO = 1, TLS_HS_SERVER_HELLO = 2 };
+enum { TLS_HS_CLIENT_HELLO = 1, TLS_HS_SERVER_HELLO = 2, TLS_HS_CERTIFICATE = 11 };
 
 #define TLS_HDR_LEN 5
 #define TLS_FRAG_MAX (16384 + 2048)   /* TLSCiphertext.length limit (RFC 5246 6.2.3) */
@@ -54,6 +54,8 @@ struct tls_hello {
 	char sni[256];           /* ClientHello: server_name host_name, "" if none */
 	uint8_t random[32];      /* ClientHello / ServerHello random */
 	uint8_t etm;             /* ServerHello: encrypt_then_mac echoed (RFC 7366) */
+	char subject[128];       /* Certificate: the first certificate's subject,
+	                          * "CN=name" (else the whole subject), "" if unreadable */
 };
 
 /* Parse the handshake message at p[0..n).  Returns its total length (4 +

@@ -66,6 +66,8 @@ static void handshake_text(const struct tls_record *r, char *buf, size_t cap)
 		}
 		if (h.type == TLS_HS_CLIENT_HELLO && k && h.sni[0])
 			at += (size_t)snprintf(buf + at, cap - at, "%s ClientHello (SNI %s)", sep, h.sni);
+		else if (h.type == TLS_HS_CERTIFICATE && k && h.subject[0])
+			at += (size_t)snprintf(buf + at, cap - at, "%s Certificate (%s)", sep, h.subject);
 		else if (h.type == TLS_HS_SERVER_HELLO && k) {
 			const char *cn = tls_cipher_name(h.cipher);
 			char hex[8];

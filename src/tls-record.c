@@ -2,8 +2,10 @@
  * cleartext hello messages (see tls-record.h).  Records may be split across
  * calls and several may arrive in one; a record split across calls is
  * gathered in a buffer of at most TLS_FRAG_MAX bytes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/x509.h>
 #include "tls-record.h"
 #include "util-mem.h"
 
@@ -184,6 +186,43 @@ static int hello(struct rd r, struct tls_hello *h)
 	return r.bad ? -1 : 0;
 }
 
+/* Bytes that are not printable ASCII become '?'. */
+static void text_sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
+/* The subject of the first certificate of a Certificate message body, TLS
+ * 1.2 (certificate_list) or 1.3 (context, then entries with extensions):
+ * whichever layout the lengths fit.  Decoded by OpenSSL (d2i_X509). */
+static void cert_subject(struct rd r, struct tls_hello *h)
+{
+	size_t all = r.n;
+	struct rd t = r;
+	size_t ctx = get(&t, 1);
+	if (!t.bad && ctx + 4 <= all && (size_t)(t.p[ctx] << 16 | t.p[ctx + 1] << 8 |
+	                                         t.p[ctx + 2]) == all - 4 - ctx)
+		r = t, sub(&r, ctx);               /* TLS 1.3 */
+	struct rd list = sub(&r, get(&r, 3));
+	struct rd der = sub(&list, get(&list, 3));
+	if (list.bad || r.bad || !der.n)
+		return;
+	const unsigned char *q = der.p;
+	X509 *x = d2i_X509(NULL, &q, (long)der.n);
+	X509_NAME *name = x ? X509_get_subject_name(x) : NULL;
+	char cn[sizeof h->subject - 3];
+	if (name && X509_NAME_get_text_by_NID(name, NID_commonName, cn, (int)sizeof cn) > 0) {
+		snprintf(h->subject, sizeof h->subject, "CN=%s", cn);
+		text_sanitize(h->subject);
+	} else if (name && X509_NAME_oneline(name, h->subject, (int)sizeof h->subject))
+		text_sanitize(h->subject);
+	else
+		h->subject[0] = '\0';
+	X509_free(x);
+}
+
 long tls_handshake(const uint8_t *p, size_t n, struct tls_hello *h)
 {
 	memset(h, 0, sizeof *h);
@@ -197,6 +236,8 @@ long tls_handshake(const uint8_t *p, size_t n, struct tls_hello *h)
 	if ((h->type == TLS_HS_CLIENT_HELLO || h->type == TLS_HS_SERVER_HELLO) &&
 	    hello(body, h) < 0)
 		return -1;
+	if (h->type == TLS_HS_CERTIFICATE)
+		cert_subject(body, h);
 	return 4 + (long)h->len;
 }
 
