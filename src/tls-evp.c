@@ -37,7 +37,7 @@ static void *get(int kind, const char *name)
 			alg = cache[i].alg;
 	if (!alg && ncache < EVP_CACHE_MAX && (alg = fetch(kind, name))) {
 		cache[ncache].kind = kind;
-		strcpy(cache[ncache].name, name);
+		memcpy(cache[ncache].name, name, strlen(name) + 1);   /* fits: checked above */
 		cache[ncache++].alg = alg;
 	}
 	pthread_mutex_unlock(&lock);

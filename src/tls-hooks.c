@@ -61,5 +61,5 @@ void tls_hooks_init(struct tls_dec_hooks *h, const struct tls_keys *keys)
 	h->create = h_create;
 	h->record = h_record;
 	h->destroy = h_destroy;
-	h->arg = (void *)(uintptr_t)keys;     /* the hooks' arg is not const */
+	h->arg = (void *)keys;                /* the hooks' arg is not const; never written */
 }
