@@ -194,6 +194,33 @@ static void text_sanitize(char *s)
 			*s = '?';
 }
 
+/* The subject Name of a DER certificate, decoded alone: d2i_X509 would
+ * also decode the public key, which costs OpenSSL 3 a decoder fetch
+ * (most of the time of decrypting many short sessions).  The DER headers
+ * are read with ASN1_get_object (bounded): Certificate SEQUENCE {
+ * tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature,
+ * issuer, validity, subject, ... } ... }. */
+static X509_NAME *subject_name(const unsigned char *p, long n)
+{
+	long len;
+	int tag, cls;
+	const unsigned char *end = p + n;
+	for (int depth = 0; depth < 2; depth++) {     /* into Certificate, tbsCertificate */
+		if (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80 || tag != V_ASN1_SEQUENCE)
+			return NULL;
+		end = p + len;
+	}
+	/* skip serialNumber, signature, issuer, validity (and the version) */
+	for (int field = 0; field < 4; field++) {
+		if (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80)
+			return NULL;
+		p += len;
+		if (field == 0 && cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)
+			field--;                          /* the version does not count */
+	}
+	return d2i_X509_NAME(NULL, &p, end - p);
+}
+
 /* The subject of the first certificate of a Certificate message body, TLS
  * 1.2 (certificate_list) or 1.3 (context, then entries with extensions):
  * whichever layout the lengths fit.  Decoded by OpenSSL (d2i_X509). */
@@ -209,9 +236,7 @@ static void cert_subject(struct rd r, struct tls_hello *h)
 	struct rd der = sub(&list, get(&list, 3));
 	if (list.bad || r.bad || !der.n)
 		return;
-	const unsigned char *q = der.p;
-	X509 *x = d2i_X509(NULL, &q, (long)der.n);
-	X509_NAME *name = x ? X509_get_subject_name(x) : NULL;
+	X509_NAME *name = subject_name(der.p, (long)der.n);
 	char cn[sizeof h->subject - 3];
 	if (name && X509_NAME_get_text_by_NID(name, NID_commonName, cn, (int)sizeof cn) > 0) {
 		snprintf(h->subject, sizeof h->subject, "CN=%s", cn);
@@ -220,7 +245,7 @@ static void cert_subject(struct rd r, struct tls_hello *h)
 		text_sanitize(h->subject);
 	else
 		h->subject[0] = '\0';
-	X509_free(x);
+	X509_NAME_free(name);
 }
 
 long tls_handshake(const uint8_t *p, size_t n, struct tls_hello *h)
