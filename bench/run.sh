@@ -7,7 +7,11 @@
 #
 # Environment: BENCH_PACKETS (default 1000000), BENCH_MAIL_PACKETS (default
 # BENCH_PACKETS), BENCH_SEED (default 1), BENCH_RUNS (default 3),
-# BENCH_SMALL_PACKETS (default 100000), BENCH_TSHARK=0 to skip tshark.
+# BENCH_SMALL_PACKETS (default 100000), BENCH_TSHARK=0 to skip tshark,
+# BENCH_TLS_SESSIONS (default 10000): the TLS benchmark repeats the reference
+# STARTTLS session of tests/golden/caps/tls-smtp (curl, TLS 1.3 AES-128-GCM)
+# this many times (bench/repcap.py) and times analyze with its key log
+# (decrypting), without it, and the same dialogue in plaintext repeated as often.
 # T_*, R_*, N_* are assigned by eval in measure():
 # shellcheck disable=SC2154
 set -u
@@ -58,6 +62,23 @@ gen() { # FILE PACKETS [MIX]
 gen "$BIG" "$PACKETS"
 gen "$SMALLF" "$SMALL"
 gen "$MAIL" "$MPACKETS" mail
+TLSN=${BENCH_TLS_SESSIONS:-10000}
+TLSREF=tests/golden/caps/tls-smtp/curl-starttls-t13-aes128gcm
+PLAINREF=tests/golden/caps/tls-smtp/curl-plain
+TLSF=$OUT/tls.pcap
+PLAINF=$OUT/plain.pcap
+rep() { # REF OUT
+	key="sessions=$TLSN ref=$(cksum < "$1.pcap" | cut -d' ' -f1)"
+	if [ -s "$2" ] && [ -f "$2.params" ] && [ "$(cat "$2.params")" = "$key" ]; then
+		echo "bench: reusing $2 ($key)"
+		return 0
+	fi
+	echo "bench: generating $2 ($key)"
+	python3 bench/repcap.py "$1.pcap" "$TLSN" "$2" || { echo "bench: repcap failed" >&2; exit 1; }
+	echo "$key" > "$2.params"
+}
+rep "$TLSREF" "$TLSF"
+rep "$PLAINREF" "$PLAINF"
 
 # --- the measuring wrapper: wall time (best of N) and peak RSS (the
 # largest of the runs) of one child, stdout to /dev/null.  The peak RSS comes
@@ -164,6 +185,14 @@ timings() {
 timings "" "$BIG" "$PACKETS"
 timings m "$MAIL" "$MPACKETS"
 
+echo "bench: TLS: $TLSN STARTTLS sessions, decrypted with the key log, vs the same dialogue in plaintext"
+cat "$TLSF" "$PLAINF" > /dev/null
+measure tlsdec "$RUNS" 1e9 "$ST" analyze --summary --keylog "$TLSREF.keys" "$TLSF"
+measure tlsenc "$RUNS" 1e9 "$ST" analyze --summary "$TLSF"
+measure plain "$RUNS" 1e9 "$ST" analyze --summary "$PLAINF"
+measure tlsjson "$RUNS" 1e9 "$ST" analyze --json --keylog "$TLSREF.keys" "$TLSF"
+measure tlsfloor "$RUNS" 1e9 "$LOOP" "$TLSF"
+
 echo "bench: memory: analyze --summary on $SMALL vs $PACKETS packets"
 cat "$SMALLF" > /dev/null
 measure small "$RUNS" 1e9 "$ST" analyze --summary "$SMALLF"
@@ -192,6 +221,11 @@ echo "  mail mix ($MAIL):"
 echo "    tshark / analyze --json      : $(x "$m1")   (target >= 30x: $(verdict "$m1" '>=' 30))"
 echo "    analyze --summary / pcaploop : $(x "$m2")   (target <= 1.5x: $(verdict "$m2" '<=' 1.5))"
 echo "    analyze --summary / pcaploop -b: $(x "$m2b")"
+t1=$(ratio "$T_tlsdec" "$T_plain")
+t2=$(ratio "$T_tlsdec" "$T_tlsenc")
+echo "  TLS ($TLSN sessions, $TLSF vs $PLAINF):"
+echo "    analyze --keylog (decrypting) / the same sessions in plaintext: $(x "$t1")   (target <= 2x: $(verdict "$t1" '<=' 2))"
+echo "    analyze --keylog / the same TLS capture without keys: $(x "$t2")"
 echo "  peak RSS of --summary, ${PACKETS} vs ${SMALL} packets: $(x "$r3") for a $(x "$f1") larger file"
 echo "                                 (target: far below ${f1}x: $(verdict "$r3" '<=' 3))"
 printf '  peak RSS (MiB): floor %s, json %s, summary %s, tshark %s, summary-small %s\n' \

@@ -32,14 +32,19 @@ struct app_stack;
  * record -> stream offset (tls_plain_to_stream). */
 struct tls_dec_hooks {
 	void *(*create)(void *arg, struct session *s);
-	/* 1 and out[0..*outn), *inner_type set: plaintext; 0: nothing (a
-	 * handshake record taken in, no keys); -1: cannot decrypt. */
+	/* On entry *outn is the size of out (TLS_FRAG_MAX).  1 and
+	 * out[0..*outn), *inner_type set: plaintext; 0: nothing (a cleartext
+	 * record taken in); TLS_HOOK_*: cannot decrypt, and why. */
 	int (*record)(void *dec, int dir, uint8_t type, uint16_t version,
 	              const uint8_t *rec, size_t n, uint8_t *out, size_t *outn,
 	              uint8_t *inner_type);
 	void (*destroy)(void *dec);
 	void *arg;
 };
+
+enum { TLS_HOOK_NO_KEYS = -1,      /* no secrets for this connection */
+       TLS_HOOK_BAD = -2,          /* failed authentication (wrong keys, damaged) */
+       TLS_HOOK_UNSUPPORTED = -3 };/* a version or suite not decrypted */
 
 struct app_opts {
 	int show_secrets;

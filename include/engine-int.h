@@ -52,6 +52,8 @@ struct engine {
 	struct frame_rec ring[ARP_RING];
 	size_t ring_n;
 	char input_error[256];
+	struct tls_dec_hooks hooks;     /* TLS decryption with o.keys (tls-hooks.h) */
+	struct app_opts app_o;          /* every session's application parsers */
 };
 /* engine.c: where reassembled bytes go (the session is the context) */
 extern const struct stream_sink engine_stream_sink;

@@ -16,6 +16,7 @@
 #include "sendrec.h"
 
 struct session;
+struct tls_keys;
 struct timeline;
 
 /* What only the live sender knows; NULL for `analyze`. */
@@ -67,11 +68,13 @@ struct engine_sink {
 
 struct engine_opts {
 	int port;                  /* --port P: treat TCP port P as SMTP (0: detect) */
+	int implicit_tls;          /* port speaks TLS from the first byte (send --smtps, 465) */
 	int session;               /* --session N: publish only session N (0: all) */
 	int show_secrets;          /* AUTH passwords shown */
 	int idle_timeout;          /* --idle-timeout: seconds of capture time; 0 default, < 0 never */
 	int memory_limit_mb;       /* --memory-limit: MiB; 0 default (flow-table.h) */
 	const struct sender_info *sender;
+	const struct tls_keys *keys;     /* TLS secrets (--keylog, DSBs, send's own); may be NULL */
 	const struct engine_sink *sinks; /* subscribers, called in this order; must outlive the engine */
 	size_t nsinks;
 };

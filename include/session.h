@@ -63,7 +63,8 @@ struct exchange {
 	char before[16];         /* EXK_REPLY: the verb it came before (UNEXP_BEFORE/_REPLY) */
 	uint8_t stray;           /* EXK_COMMAND: message text after a '.' the client did not stuff */
 	uint8_t plain;           /* parsed from decrypted TLS: offsets are plaintext offsets
-	                          * (tls_plain_to_stream maps them to the stream) */
+	                          * until the session ends; then the tls layer maps them
+	                          * onto the stream (whole records, tls_plain_range) */
 	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
 };
@@ -136,6 +137,10 @@ struct session {
 	struct smtp_summary smtp;/* what the SMTP dialogue said (smtp-*.c writes it) */
 	uint64_t frames_dropped; /* frame records not kept (cap or memory budget) */
 	int idle_expired;        /* ended by the idle timeout (cut_short set too) */
+	struct tls_dec_sum {     /* what decrypting TLS achieved (tls-layer.c) */
+		uint8_t tried;       /* a decrypter was attached */
+		uint32_t ok, bad, no_keys, unsupported;   /* protected records */
+	} tlsd;
 };
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
@@ -146,6 +151,7 @@ size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
  * first with tls_implicit); these wrap app_open/app_data/app_gap/app_end/
  * app_close on s->app. */
 void smtp_new(struct session *s, int show_secrets);
+void smtp_open(struct session *s, const struct app_opts *o);   /* o->dec: decrypt TLS */
 void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
 void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
 void smtp_end(struct session *s);

@@ -29,7 +29,8 @@ struct send_args {
 	int quiet;
 	const char *user;              /* -Z, --relinquish-privileges */
 	struct client_tls_opts tls;    /* --starttls, --smtps, --cafile, ... */
-	const char *keylog;            /* --keylog FILE or $SSLKEYLOGFILE */
+	const char *keylog;            /* send: --keylog FILE or $SSLKEYLOGFILE (written);
+	                                * analyze: --keylog FILE (read) */
 	struct client_auth_opts auth;  /* --auth, --auth-user, --allow-plaintext-auth */
 	const char *password_file;     /* --auth-password-file */
 	int embed_secrets;             /* --embed-secrets: TLS secrets in the pcapng even after AUTH */
@@ -57,7 +58,9 @@ __attribute__((format(printf, 2, 3)))
 int st_fail(int code, const char *fmt, ...);
 
 /* Run a saved capture through the engine; returns an exit code. */
-int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo);
+/* keylog: --keylog FILE to read TLS secrets from (NULL: none). */
+int analyze_file(const char *path, const char *keylog, const struct engine_opts *eo,
+                 const struct out_opts *oo);
 
 int send_mail(struct send_args *a);
 /* `smtptrace telnet HOST[:PORT]`: a->server is the argument (cmd-telnet.c). */

@@ -147,7 +147,8 @@ void tlw_comment(const struct timeline *t, size_t i, struct sbuf *b);
 void tlw_cut_short(const struct timeline *t, struct sbuf *b);
 void tlw_unscaled(const struct timeline *t, struct sbuf *b);      /* "TCP: no SYN from ..." */
 void tlw_midstream(const struct timeline *t, struct sbuf *b);     /* "Note: the capture starts after ..." */
-void tlw_not_kept(const struct timeline *t, struct sbuf *b);      /* exchanges over the session's bound */
+void tlw_not_kept(const struct timeline *t, struct sbuf *b);
+void tlw_tls_note(const struct timeline *t, struct sbuf *b);      /* what TLS decryption lacked */      /* exchanges over the session's bound */
 void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */
 /* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
  * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */

@@ -10,7 +10,7 @@
 
 enum { TLS_CT_CCS = 20, TLS_CT_ALERT = 21, TLS_CT_HANDSHAKE = 22, TLS_CT_APPDATA = 23,
        TLS_CT_HEARTBEAT = 24 };
-enum { TLS_HS_CLIENT_HELLO = 1, TLS_HS_SERVER_HELLO = 2 };
+enum { TLS_HS_CLIENT_HELLO = 1, TLS_HS_SERVER_HELLO = 2, TLS_HS_CERTIFICATE = 11 };
 
 #define TLS_HDR_LEN 5
 #define TLS_FRAG_MAX (16384 + 2048)   /* TLSCiphertext.length limit (RFC 5246 6.2.3) */
@@ -52,6 +52,10 @@ struct tls_hello {
 	uint16_t version;        /* legacy_version, or supported_versions' choice */
 	uint16_t cipher;         /* ServerHello: the suite chosen */
 	char sni[256];           /* ClientHello: server_name host_name, "" if none */
+	uint8_t random[32];      /* ClientHello / ServerHello random */
+	uint8_t etm;             /* ServerHello: encrypt_then_mac echoed (RFC 7366) */
+	char subject[128];       /* Certificate: the first certificate's subject,
+	                          * "CN=name" (else the whole subject), "" if unreadable */
 };
 
 /* Parse the handshake message at p[0..n).  Returns its total length (4 +
@@ -68,6 +72,11 @@ const char *tls_cipher_name(unsigned c);
 /* tls-layer.c: the stream offset of plaintext offset `plain` of `dir`
  * (ctx: the tls layer, as app_stack.l[i].ctx); UINT64_MAX if unknown. */
 uint64_t tls_plain_to_stream(const void *ctx, int dir, uint64_t plain);
+/* Map the plaintext range [*off, *end) of `dir` onto the stream: from the
+ * start of the record holding its first byte (the byte itself when the
+ * range starts inside a record) to the end of the record holding its last.
+ * 0 if the range is empty or not all decrypted here. */
+int tls_plain_range(const void *ctx, int dir, uint64_t *off, uint64_t *end);
 /* The tls layer's inner stack (plaintext parsers), or NULL if none. */
 const struct app_stack *tls_inner(const void *ctx);
 

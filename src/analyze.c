@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <pcap/pcap.h>
+#include "cap-dsb.h"
 #include "decode.h"
 #include "engine.h"
 #include "exitcodes.h"
 #include "out.h"
 #include "smtptrace.h"
+#include "tls-keys.h"
 
 /* Read every frame of pc into a new engine that publishes to the output
  * oo; returns 0 or EX_CUT. */
@@ -55,18 +57,33 @@ static int run(pcap_t *pc, const char *path, int dlt, const struct engine_opts *
 	return rc;
 }
 
-int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo)
+/* The TLS secrets: --keylog FILE, and the Decryption Secrets Blocks of a
+ * pcapng file f (a regular file; standard input is not scanned).  *out is
+ * NULL when there are none.  0, or EX_INPUT after saying why. */
+static int load_secrets(FILE *f, const char *keylog, struct tls_keys **out)
 {
-	char err[PCAP_ERRBUF_SIZE] = "";
-	/* Our own FILE with a 1 MiB buffer: one read() per MiB instead of per
-	 * 4 KiB.  libpcap takes it over (pcap_close closes it). */
-	static char iobuf[1 << 20];
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		fprintf(stderr, "smtptrace: %s: %s\n", path, strerror(errno));
+	struct tls_keys *k = tls_keys_new();
+	char err[256];
+	*out = NULL;
+	if (keylog && tls_keys_load_file(k, keylog, err, sizeof err) < 0) {
+		fprintf(stderr, "smtptrace: --keylog %s: %s\n", keylog, err);
+		tls_keys_free(k);
 		return EX_INPUT;
 	}
-	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+	struct cap_dsb_stats st;
+	cap_dsb_scan_fd(fileno(f), k, &st);
+	if (keylog || st.blocks)
+		*out = k;
+	else
+		tls_keys_free(k);
+	return 0;
+}
+
+/* Read the open capture f through the engine. */
+static int analyze_open(FILE *f, const char *path, const struct engine_opts *eo,
+                        const struct out_opts *oo)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
 	/* the file is open: parse what it holds without root */
 	char perr[256];
 	if (drop_privileges(NULL, perr, sizeof perr)) {
@@ -108,5 +125,30 @@ int analyze_file(const char *path, const struct engine_opts *eo, const struct ou
 		fprintf(stderr, "smtptrace: writing the output: %s\n", strerror(errno));
 		return EX_INTERNAL;
 	}
+	return rc;
+}
+
+int analyze_file(const char *path, const char *keylog, const struct engine_opts *eo,
+                 const struct out_opts *oo)
+{
+	/* Our own FILE with a 1 MiB buffer: one read() per MiB instead of per
+	 * 4 KiB.  libpcap takes it over (pcap_close closes it). */
+	static char iobuf[1 << 20];
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "smtptrace: %s: %s\n", path, strerror(errno));
+		return EX_INPUT;
+	}
+	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+	struct tls_keys *keys;
+	if (load_secrets(f, keylog, &keys)) {
+		if (f != stdin)
+			fclose(f);
+		return EX_INPUT;
+	}
+	struct engine_opts o = *eo;
+	o.keys = keys;
+	int rc = analyze_open(f, path, &o, oo);
+	tls_keys_free(keys);
 	return rc;
 }

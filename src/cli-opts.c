@@ -59,7 +59,8 @@ static const char usage_text[] =
 "      --tls-name NAME       check the certificate for NAME (default: the server)\n"
 "      --insecure            go on when the certificate does not verify\n"
 "      --keylog FILE         append the TLS secrets to FILE (NSS key log format;\n"
-"                            default: $SSLKEYLOGFILE if set)\n"
+"                            default: $SSLKEYLOGFILE if set); the timeline is\n"
+"                            decrypted with them either way\n"
 "      --auth-user USER      authenticate as USER (RFC 4954 AUTH, after TLS)\n"
 "      --auth MECH           PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: the first\n"
 "                            of these the server offers)\n"
@@ -81,6 +82,9 @@ static const char usage_text[] =
 "      --summary             one line per session\n"
 "      --port PORT           treat TCP port PORT as SMTP\n"
 "      --session N           only session N\n"
+"      --keylog FILE         decrypt TLS with the secrets in FILE (NSS key log,\n"
+"                            SSLKEYLOGFILE); a pcapng file's own Decryption\n"
+"                            Secrets Blocks are read without it\n"
 "      --idle-timeout SECS   a flow idle this long (capture time) ends; its\n"
 "                            session is shown as incomplete (default 600, 0 never)\n"
 "      --memory-limit MIB    analyse no new flow past this much memory (default 512)\n"
@@ -227,7 +231,7 @@ static int version(void)
 static int send_only(int c)
 {
 	return (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
-	       (c >= O_SUBJECT && c <= O_KEYLOG);
+	       (c >= O_SUBJECT && c < O_KEYLOG);
 }
 
 /* The message and the envelope: send's, not telnet's (typed there). */
@@ -282,6 +286,7 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 			return usage_error("--session: '%s' is not a session number (1, 2, ...)", arg);
 		a->eo.session = (int)v;
 		return -1;
+	case O_KEYLOG: a->keylog = arg; return -1;   /* send writes it, analyze reads it */
 	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
 	case O_RAW_SEQ: a->oo.raw_seq = 1; return -1;
 	case O_IDLE_TIMEOUT:
@@ -334,7 +339,6 @@ static int send_opt(int c, const char *arg, struct send_args *a)
 	case O_CAFILE: a->tls.cafile = arg; break;
 	case O_TLS_NAME: a->tls.name = arg; break;
 	case O_INSECURE: a->tls.insecure = 1; break;
-	case O_KEYLOG: a->keylog = arg; break;
 	case O_AUTH: a->auth.mech = arg; break;
 	case O_AUTH_USER: a->auth.user = arg; break;
 	case O_AUTH_PWFILE: a->password_file = arg; break;

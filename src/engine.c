@@ -17,6 +17,7 @@
 #include <string.h>
 #include "engine-int.h"
 #include "timeline.h"
+#include "tls-hooks.h"
 #include "util-mem.h"
 
 /* ---- TCP history -------------------------------------------------------- */
@@ -399,6 +400,8 @@ struct engine *engine_new(const struct engine_opts *o, int linktype)
 	                (uint64_t)(o->idle_timeout ? o->idle_timeout : FT_IDLE_DEFAULT_S) * 1000000000ull;
 	uint64_t mb = o->memory_limit_mb ? (uint64_t)o->memory_limit_mb : FT_BUDGET_DEFAULT_MB;
 	ft_init(&e->ft, mb << 20, idle);
+	tls_hooks_init(&e->hooks, o->keys);
+	e->app_o = (struct app_opts){ .show_secrets = o->show_secrets, .dec = &e->hooks };
 	arpx_init(&e->ax, e->ft.seed);
 	for (size_t i = 0; i < o->nsinks; i++) {
 		e->needs |= o->sinks[i].needs;

@@ -59,7 +59,7 @@ void became_smtp(struct engine *e, struct flow *f)
 	struct session *s = &f->s;
 	s->is_smtp = 1;
 	s->index = ++e->next_index;
-	smtp_new(s, e->o.show_secrets);      /* allocation failure is exit 70 (util-mem.h) */
+	smtp_open(s, &e->app_o);      /* allocation failure is exit 70 (util-mem.h) */
 	if (e->qn == e->qcap) {
 		size_t live = 0;
 		for (size_t i = 0; i < e->qn; i++)
@@ -117,7 +117,8 @@ struct flow *session_new(struct engine *e, struct fent *fe)
 	if (++e->ft.st.open_sessions > e->ft.st.peak_sessions)
 		e->ft.st.peak_sessions = e->ft.st.open_sessions;
 	if (is_smtp_port(e, s->sport)) {
-		s->tls_implicit = s->sport == 465 && !e->o.port;
+		s->tls_implicit = (s->sport == 465 && !e->o.port) ||
+		                   (e->o.implicit_tls && s->sport == e->o.port);
 		became_smtp(e, f);
 		adopt_arp(e, s);
 	}

@@ -9,7 +9,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (cl.cmd == CMD_ANALYZE)
-		return analyze_file(cl.file, &cl.a.eo, &cl.a.oo);
+		return analyze_file(cl.file, cl.a.keylog, &cl.a.eo, &cl.a.oo);
 	if (cl.cmd == CMD_TELNET)
 		return telnet_run(&cl.a);
 	if (cl.cmd == CMD_ANNOTATE)

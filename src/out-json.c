@@ -58,6 +58,10 @@ static void json_head(struct out_ctx *c, const struct timeline *t)
 	        s->first_closer < 0 ? "null" : s->first_closer == DIR_C2S ? "\"client\"" : "\"server\"",
 	        s->d[0].rst || s->d[1].rst ? "true" : "false", s->cut_short ? "false" : "true",
 	        s->tls_implicit ? "\"implicit\"" : s->starttls ? "\"starttls\"" : "null");
+	const struct tls_dec_sum *d = &s->tlsd;
+	if (s->tls_implicit || s->starttls)
+		fprintf(o, ",\"tls_records\":{\"decrypted\":%u,\"failed\":%u,\"no_keys\":%u,"
+		        "\"unsupported\":%u}", d->ok, d->bad, d->no_keys, d->unsupported);
 	fprintf(o, ",\"handshake\":{\"frames\":[%u,%u,%u]", t->hs[0], t->hs[1], t->hs[2]);
 	if (t->has_synack) fprintf(o, ",\"syn_synack\":%.9f", (double)t->synack_ns / 1e9);
 	if (t->has_irtt) fprintf(o, ",\"irtt\":%.9f", (double)t->irtt_ns / 1e9);
@@ -184,7 +188,8 @@ static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 	if (tx->ack_frame) fprintf(o, ",\"ack_frame\":%u", tx->ack_frame);
 	else fputs(",\"ack_frame\":null", o);
 	if (tx->has_resp) fprintf(o, ",\"response_time\":%.9f", (double)tx->resp_ns / 1e6 / 1e3);
-	fprintf(o, ",\"pipelined\":%s", x->pipelined ? "true" : "false");
+	fprintf(o, ",\"pipelined\":%s,\"tls\":%s", x->pipelined ? "true" : "false",
+	        x->plain ? "true" : "false");
 	if (x->bi)
 		json_message(o, x->bi);
 	fputs("}", o);

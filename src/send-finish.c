@@ -11,6 +11,7 @@
 #include "annot.h"
 #include "engine.h"
 #include "send-int.h"
+#include "tls-keys.h"
 
 static void annotate_capture(const struct send_run *r);
 
@@ -119,8 +120,16 @@ static void feed_engine(const struct send_run *r, const struct engine_sink *sink
 
 	fill_sender(r, &si);
 	o.sender = &si;
-	if (!o.port)                   /* we know which port is SMTP */
+	if (!o.port) {                 /* we know which port is SMTP, and how it starts */
 		o.port = si.server_port;
+		o.implicit_tls = r->res.tls.implicit;
+	}
+	struct tls_keys *keys = NULL;  /* our own TLS secrets decrypt our own timeline */
+	if (r->res.tls.keylog_len) {
+		keys = tls_keys_new();
+		tls_keys_add_text(keys, r->res.tls.keylog, r->res.tls.keylog_len);
+		o.keys = keys;
+	}
 	o.sinks = sinks;
 	o.nsinks = nsinks;
 	struct engine *e = engine_new(&o, r->cap ? capture_linktype(r->cap) : 1);
@@ -131,6 +140,7 @@ static void feed_engine(const struct send_run *r, const struct engine_sink *sink
 	}
 	engine_finish(e);
 	engine_free(e);
+	tls_keys_free(keys);
 }
 
 /* The timeline (or, without a capture, the JSON document alone). */

@@ -210,7 +210,12 @@ const struct app_parser app_smtp = {
 void smtp_new(struct session *s, int show_secrets)
 {
 	struct app_opts o = { .show_secrets = show_secrets };
-	app_open(&s->app, s, s->tls_implicit ? &app_tls : &app_smtp, &o);
+	smtp_open(s, &o);
+}
+
+void smtp_open(struct session *s, const struct app_opts *o)
+{
+	app_open(&s->app, s, s->tls_implicit ? &app_tls : &app_smtp, o);
 }
 
 void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)

@@ -54,7 +54,7 @@ static size_t payload_roles(const struct timeline *t, size_t i, struct tl_role *
 	const struct frame_rec *f = &t->frames[i];
 	const struct tl_frame *m = &t->fm[i];
 	size_t n = 0;
-	if (m->tls) {
+	if (m->tls && !m->count) {
 		out[n++] = (struct tl_role){ .kind = TLR_TLS, .arg = f->tls_type };
 		return n;
 	}

@@ -206,6 +206,8 @@ static void role_words(const struct timeline *t, size_t i, const struct tl_role 
 		sb_add(b, "teardown: ACK of the %s's FIN", f->dir == DIR_C2S ? "server" : "client");
 	else if (r->kind == TLR_ACK_OF)
 		ack_of_words(t, i, b);
+	if (r->kind >= TLR_COMMAND && r->kind <= TLR_REPLY_ORPHAN && t->s->ex[r->ex].plain)
+		sb_str(b, " (in TLS)");
 	if (r->segn) {
 		sb_u(b, " (segment ", r->segk);
 		sb_u(b, " of ", r->segn);
@@ -296,7 +298,7 @@ static void smtp_text(const struct timeline *t, size_t i, struct sbuf *r)
 {
 	const struct frame_rec *f = &t->frames[i];
 	const struct tl_frame *m = &t->fm[i];
-	if (!f->len || m->tls || !m->count)
+	if (!f->len || !m->count)
 		return;
 	for (uint32_t c = 0; c < m->count; c++) {
 		const struct exchange *x = &t->s->ex[tl_frame_ex(t, i, c)];
@@ -512,6 +514,25 @@ void tlw_midstream(const struct timeline *t, struct sbuf *b)
 		       "reply line and the first command after a reply (%llu client and %llu server bytes "
 		       "skipped before them)", (unsigned long long)m->skipped[DIR_C2S],
 		       (unsigned long long)m->skipped[DIR_S2C]);
+}
+
+void tlw_tls_note(const struct timeline *t, struct sbuf *b)
+{
+	const struct session *s = t->s;
+	const struct tls_dec_sum *d = &s->tlsd;
+	if (!s->tls_implicit && !s->starttls)
+		return;
+	if (d->bad)
+		sb_add(b, "Note: %u TLS record%s failed authentication (wrong or missing keys?)%s",
+		       d->bad, d->bad == 1 ? "" : "s", d->ok ? "" : "; nothing was decrypted");
+	else if (d->unsupported && !d->ok)
+		sb_str(b, "Note: TLS with a version or cipher suite smtptrace does not decrypt; "
+		       "the commands inside it are not shown");
+	else if (d->no_keys && !d->ok)
+		sb_str(b, "Note: the SMTP dialogue inside TLS is encrypted; to see it, give the "
+		       "session's secrets: --keylog FILE (the key log a client or server wrote with "
+		       "SSLKEYLOGFILE=FILE), or a pcapng capture that holds them in a Decryption "
+		       "Secrets Block (editcap --inject-secrets tls,FILE)");
 }
 
 void tlw_not_kept(const struct timeline *t, struct sbuf *b)

@@ -143,10 +143,9 @@ static void map_payload(struct timeline *t, const struct session *s, size_t i)
 {
 	const struct frame_rec *f = &t->frames[i];
 	struct tl_frame *m = &t->fm[i];
-	if (is_tls(s, f)) {
+	if (is_tls(s, f)) {              /* records: their decrypted exchanges, if any */
 		m->tls = 1;
 		m->proto = FP_TLS;
-		return;
 	}
 	int rep = f->dir == DIR_S2C;
 	const size_t *list = rep ? t->by_rep : t->by_req;
@@ -164,7 +163,7 @@ static void map_payload(struct timeline *t, const struct session *s, size_t i)
 		else
 			add_frame(&tx->req, &tx->nreq, &tx->capreq, f->no);
 	}
-	if (m->count)
+	if (m->count && !m->tls)
 		m->proto = FP_SMTP;
 	if (m->count == 1 && !(f->ta & (TA_RETRANS | TA_DUP | TA_BADCSUM))) {
 		struct tl_exchange *tx = &t->ex[list[m->first]];

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 #include "tls-cipher.h"
+#include "tls-evp.h"
 
 #define TAG_LEN   16
 #define BLOCK_LEN 16
@@ -20,9 +21,8 @@ void tls_cipher_clear(struct tls_cipher *c)
 
 static int mac_init(struct tls_cipher *c, const struct tls_cipher_params *p)
 {
-	EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC *m = tls_evp_mac("HMAC");      /* borrowed, fetched once */
 	c->mac = m ? EVP_MAC_CTX_new(m) : NULL;
-	EVP_MAC_free(m);
 	OSSL_PARAM prm[] = {
 		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)p->mac, 0),
 		OSSL_PARAM_construct_end(),
@@ -40,11 +40,10 @@ int tls_cipher_init(struct tls_cipher *c, const struct tls_cipher_params *p)
 	c->kind = p->kind;
 	c->tls13 = p->tls13;
 	c->etm = p->etm;
-	EVP_CIPHER *ci = EVP_CIPHER_fetch(NULL, p->cipher, NULL);
+	const EVP_CIPHER *ci = tls_evp_cipher(p->cipher);   /* borrowed, fetched once */
 	c->ctx = EVP_CIPHER_CTX_new();
 	int ok = ci && c->ctx && (size_t)EVP_CIPHER_get_key_length(ci) == p->keylen &&
 	         EVP_DecryptInit_ex(c->ctx, ci, NULL, p->key, NULL) == 1;
-	EVP_CIPHER_free(ci);
 	if (ok && p->kind == TC_CBC)
 		ok = mac_init(c, p) == 0 && EVP_CIPHER_CTX_set_padding(c->ctx, 0) == 1;
 	else if (ok)

@@ -5,16 +5,16 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <string.h>
+#include "tls-evp.h"
 #include "tls-kdf.h"
 
 /* Run the KDF `name` with params p into out. */
 static int kdf_run(const char *name, const OSSL_PARAM *p, uint8_t *out, size_t outlen)
 {
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, name, NULL);
+	EVP_KDF *kdf = tls_evp_kdf(name);      /* borrowed, fetched once */
 	EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
 	int ok = kctx && EVP_KDF_derive(kctx, out, outlen, p) == 1;
 	EVP_KDF_CTX_free(kctx);
-	EVP_KDF_free(kdf);
 	return ok ? 0 : -1;
 }
 

@@ -2,8 +2,10 @@
  * cleartext hello messages (see tls-record.h).  Records may be split across
  * calls and several may arrive in one; a record split across calls is
  * gathered in a buffer of at most TLS_FRAG_MAX bytes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/x509.h>
 #include "tls-record.h"
 #include "util-mem.h"
 
@@ -160,6 +162,8 @@ static void extensions(struct rd *r, struct tls_hello *h)
 			sni(e, h);
 		else if (type == 43 && h->type == TLS_HS_SERVER_HELLO && e.n == 2)
 			h->version = (uint16_t)get(&e, 2);
+		else if (type == 22 && h->type == TLS_HS_SERVER_HELLO)
+			h->etm = 1;
 	}
 	r->bad |= all.bad;
 }
@@ -167,7 +171,9 @@ static void extensions(struct rd *r, struct tls_hello *h)
 static int hello(struct rd r, struct tls_hello *h)
 {
 	h->version = (uint16_t)get(&r, 2);
-	sub(&r, 32);                                   /* random */
+	struct rd rnd = sub(&r, 32);
+	if (!rnd.bad)
+		memcpy(h->random, rnd.p, 32);
 	sub(&r, get(&r, 1));                           /* session id */
 	if (h->type == TLS_HS_CLIENT_HELLO) {
 		sub(&r, get(&r, 2));                   /* cipher suites */
@@ -178,6 +184,68 @@ static int hello(struct rd r, struct tls_hello *h)
 	}
 	extensions(&r, h);
 	return r.bad ? -1 : 0;
+}
+
+/* Bytes that are not printable ASCII become '?'. */
+static void text_sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
+/* The subject Name of a DER certificate, decoded alone: d2i_X509 would
+ * also decode the public key, which costs OpenSSL 3 a decoder fetch
+ * (most of the time of decrypting many short sessions).  The DER headers
+ * are read with ASN1_get_object (bounded): Certificate SEQUENCE {
+ * tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature,
+ * issuer, validity, subject, ... } ... }. */
+static X509_NAME *subject_name(const unsigned char *p, long n)
+{
+	long len;
+	int tag, cls;
+	const unsigned char *end = p + n;
+	for (int depth = 0; depth < 2; depth++) {     /* into Certificate, tbsCertificate */
+		if (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80 || tag != V_ASN1_SEQUENCE)
+			return NULL;
+		end = p + len;
+	}
+	/* skip serialNumber, signature, issuer, validity (and the version) */
+	for (int field = 0; field < 4; field++) {
+		if (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80)
+			return NULL;
+		p += len;
+		if (field == 0 && cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)
+			field--;                          /* the version does not count */
+	}
+	return d2i_X509_NAME(NULL, &p, end - p);
+}
+
+/* The subject of the first certificate of a Certificate message body, TLS
+ * 1.2 (certificate_list) or 1.3 (context, then entries with extensions):
+ * whichever layout the lengths fit.  Decoded by OpenSSL (d2i_X509). */
+static void cert_subject(struct rd r, struct tls_hello *h)
+{
+	size_t all = r.n;
+	struct rd t = r;
+	size_t ctx = get(&t, 1);
+	if (!t.bad && ctx + 4 <= all && (size_t)(t.p[ctx] << 16 | t.p[ctx + 1] << 8 |
+	                                         t.p[ctx + 2]) == all - 4 - ctx)
+		r = t, sub(&r, ctx);               /* TLS 1.3 */
+	struct rd list = sub(&r, get(&r, 3));
+	struct rd der = sub(&list, get(&list, 3));
+	if (list.bad || r.bad || !der.n)
+		return;
+	X509_NAME *name = subject_name(der.p, (long)der.n);
+	char cn[sizeof h->subject - 3];
+	if (name && X509_NAME_get_text_by_NID(name, NID_commonName, cn, (int)sizeof cn) > 0) {
+		snprintf(h->subject, sizeof h->subject, "CN=%s", cn);
+		text_sanitize(h->subject);
+	} else if (name && X509_NAME_oneline(name, h->subject, (int)sizeof h->subject))
+		text_sanitize(h->subject);
+	else
+		h->subject[0] = '\0';
+	X509_NAME_free(name);
 }
 
 long tls_handshake(const uint8_t *p, size_t n, struct tls_hello *h)
@@ -193,6 +261,8 @@ long tls_handshake(const uint8_t *p, size_t n, struct tls_hello *h)
 	if ((h->type == TLS_HS_CLIENT_HELLO || h->type == TLS_HS_SERVER_HELLO) &&
 	    hello(body, h) < 0)
 		return -1;
+	if (h->type == TLS_HS_CERTIFICATE)
+		cert_subject(body, h);
 	return 4 + (long)h->len;
 }
 
@@ -239,6 +309,14 @@ const char *tls_cipher_name(unsigned c)
 		{ 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
 		{ 0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
 		{ 0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" },
+		{ 0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" },
+		{ 0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA" },
+		{ 0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" },
+		{ 0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
+		{ 0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256" },
+		{ 0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384" },
+		{ 0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" },
+		{ 0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384" },
 		{ 0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256" },
 		{ 0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384" },
 		{ 0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA" },

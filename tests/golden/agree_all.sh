@@ -14,7 +14,8 @@ root=$(cd "$here/../.." && pwd)
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 tcp=0
 [ $# -gt 0 ] || { tcp=1; set -- "$here"/caps/*.pcap; }
-[ $tcp = 0 ] || set -- "$@" "$here"/caps/*.pcapng "$root"/../shared/captures/*.pcap
+[ $tcp = 0 ] || set -- "$@" "$here"/caps/*.pcapng "$here"/caps/tls-smtp/*.pcap \
+	"$here"/caps/tls-smtp/*.pcapng "$root"/../shared/captures/*.pcap
 tmp=$(mktemp /tmp/agree.XXXXXX.json) || exit 2
 trap 'rm -f "$tmp"' EXIT
 if ! command -v tshark >/dev/null 2>&1; then
@@ -32,10 +33,14 @@ for cap in "$@"; do
 	case $(basename "$cap") in cut-short.pcap|fuzz-*|smtps*|midstream.pcap) continue ;; esac
 	port=25
 	case $(basename "$cap") in
-	port2525*) port=2525 ;; port10025*|split-greeting*) port=10025 ;; auth-*|starttls*) port=587 ;;
+	port2525*) port=2525 ;; port10025*|split-greeting*) port=10025 ;;
+	auth-*|starttls*|*-starttls-*) port=587 ;; *-smtps-*) port=465 ;;
 	esac
-	"$bin" analyze "$cap" --json >"$tmp" 2>/dev/null
-	res=$(/usr/bin/python3 "$root/tests/lib/agree.py" "$cap" "$tmp" $port 2>&1)
+	# SMTP inside TLS: both sides decrypt with the key log beside the capture
+	keys=${cap%.*}.keys kl=
+	[ -f "$keys" ] && kl="--keylog $keys"
+	"$bin" analyze "$cap" --json $kl >"$tmp" 2>/dev/null
+	res=$(/usr/bin/python3 "$root/tests/lib/agree.py" "$cap" "$tmp" $port $kl 2>&1)
 	rc=$?
 	printf '%-34s %s\n' "$(basename "$cap")" "$(printf '%s\n' "$res" | grep 'frames agreeing' | tail -n 1)"
 	[ $rc -eq 0 ] && good=$((good + 1))

@@ -40,6 +40,14 @@ expect_out '=== TLS started: TLSv1.3, '
 expect_out '=== Certificate: subject CN=mx.lab.test'
 expect_out '=== Certificate verified for mx.lab.test'
 [ "$(grep -c '^ -> EHLO' "$T_OUT")" = 2 ] || { t_show "$T_OUT"; t_fail "EHLO not sent again inside TLS"; }
+# send decrypts its own timeline with its own secrets
+expect_out 'command MAIL (in TLS)'
+expect_out 'reply to end of data: 250'
+grep -q 'command QUIT (in TLS)' "$T_OUT" || { t_show "$T_OUT"; t_fail "QUIT not shown inside TLS"; }
+# and analyze reads them back from the capture's Decryption Secrets Block
+"$SMTPTRACE" analyze "$d/starttls.pcapng" --no-color >"$d/analyze.out" 2>&1 ||
+	{ t_show "$d/analyze.out"; t_fail "analyze of the send capture failed"; }
+grep -q 'command RCPT (in TLS)' "$d/analyze.out" || { t_show "$d/analyze.out"; t_fail "DSB not used"; }
 grep -q '^CLIENT_HANDSHAKE_TRAFFIC_SECRET ' "$d/keys.txt" || t_fail "no key log lines in $d/keys.txt"
 [ "$(stat -c %a "$d/keys.txt")" = 600 ] || t_fail "key log file is not 0600"
 if command -v tshark >/dev/null 2>&1; then
@@ -72,6 +80,7 @@ tls_send "$LAB_SERVER_IP:465" --cafile "$d/cert.pem" --tls-name mx.lab.test -w "
 t_expect_rc 0
 expect_out '=== TLS started: TLSv1.3'
 grep -q '^ -> STARTTLS' "$T_OUT" && t_fail "STARTTLS sent on port 465"
+expect_out 'command MAIL (in TLS)'
 lab_wait_file "$d/mail/msg-3.eml" 5 || t_fail "implicit TLS: no message arrived"
 
-t_pass "STARTTLS verified and decryptable with the key log; unverified 18; --insecure; implicit TLS on 465"
+t_pass "STARTTLS verified, its own timeline decrypted, DSB read back by analyze; unverified 18; --insecure; implicit TLS on 465"

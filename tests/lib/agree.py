@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """agree.py - does smtptrace's analysis agree with tshark's SMTP dissector?
 
-usage: agree.py CAPTURE OUR.json [PORT] [-v]
+usage: agree.py CAPTURE OUR.json [PORT] [-v] [--keylog KEYS]
 
 Every frame that tshark marks with smtp.req.command must be, in our JSON, in
 the request_frames of an exchange whose command is that command; every frame
@@ -14,6 +14,11 @@ final code; a code listed in an exchange key whose name contains "codes"
 (e.g. "reply_codes") counts like reply_code.  PORT (default 25): the server port;
 for a port tshark does not decode as SMTP, `-d tcp.port==PORT,smtp` is added.
 
+With --keylog KEYS, tshark decrypts TLS with that NSS key log (as we do with
+`analyze --keylog KEYS`; a pcapng's Decryption Secrets Blocks it reads by
+itself), so the commands and replies inside TLS are compared too; the count
+of those is printed as "(N inside TLS)".
+
 Prints "frames agreeing A of B" (and one line per disagreement); exits 0 when
 A == B > 0, 1 otherwise, 2 on usage or tool errors.
 """
@@ -24,12 +29,16 @@ import sys
 SMTP_PORTS = {25, 587}
 
 
-def tshark_marks(cap, port):
+def tshark_marks(cap, port, keylog=None):
     cmd = ["tshark", "-r", cap, "-2", "-T", "fields",
            "-e", "frame.number", "-e", "smtp.req.command", "-e", "smtp.response.code",
            "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,",
            "-o", "tcp.desegment_tcp_streams:TRUE"]
-    if port not in SMTP_PORTS:
+    if keylog:
+        cmd += ["-o", "tls.keylog_file:" + keylog]
+    if port == 465:                 # implicit TLS (RFC 8314): SMTP over TLS
+        cmd += ["-d", "tls.port==465,smtp"]
+    elif port not in SMTP_PORTS:
         cmd += ["-d", "tcp.port==%d,smtp" % port]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
@@ -70,6 +79,14 @@ def frame_numbers(lst):
 def main(argv):
     verbose = "-v" in argv
     args = [a for a in argv if a != "-v"]
+    keylog = None
+    if "--keylog" in args:
+        k = args.index("--keylog")
+        if k + 1 >= len(args):
+            sys.stderr.write(__doc__)
+            return 2
+        keylog = args[k + 1]
+        del args[k:k + 2]
     if len(args) not in (2, 3):
         sys.stderr.write(__doc__)
         return 2
@@ -81,8 +98,12 @@ def main(argv):
     except (OSError, ValueError) as e:
         print("agree: cannot read our JSON %s: %s" % (js, e))
         return 2
-    marks = tshark_marks(cap, port)
+    marks = tshark_marks(cap, port, keylog)
     exch = our_exchanges(doc)
+    in_tls = set()   # frames of exchanges read from decrypted TLS
+    for e in exch:
+        if e.get("tls") is True:
+            in_tls |= frame_numbers(e.get("request_frames")) | frame_numbers(e.get("reply_frames"))
     req_of = []   # (set of request frames, COMMAND)
     rep_of = []   # (set of reply frames, code)
     for e in exch:
@@ -93,7 +114,7 @@ def main(argv):
             if "codes" in k and isinstance(v, list):
                 alt.update(x for x in v if isinstance(x, int))
         rep_of.append((frame_numbers(e.get("reply_frames")), e.get("reply_code"), alt, (c or "").upper()))
-    good = 0
+    good = tls_good = 0
     for no, cmds, codes in marks:
         bad = []
         for c in cmds:
@@ -110,9 +131,11 @@ def main(argv):
             print("  frame %d: %s" % (no, "; ".join(bad)))
         else:
             good += 1
+            tls_good += no in in_tls
             if verbose:
                 print("  frame %d: ok %s %s" % (no, ",".join(cmds), ",".join(map(str, codes))))
-    print("frames agreeing %d of %d" % (good, len(marks)))
+    print("frames agreeing %d of %d%s" % (good, len(marks),
+          " (%d inside TLS)" % tls_good if in_tls or keylog else ""))
     if not marks:
         print("agree: tshark marked no SMTP frame (wrong port?)")
         return 1
