@@ -96,13 +96,15 @@ struct mime_scan {
 	int in_header;             /* reading a header block */
 	int cur;                   /* part receiving body lines, -1 none */
 	int cur_enc;               /* 0 identity, 1 base64, 2 quoted-printable */
-	unsigned b64_pad;
+	uint64_t count;            /* base64 characters of the current part */
+	int pending_crlf;          /* the previous body line's ending, if content */
 	char field[MIME_SCAN_FIELD];
 	size_t field_len;
 	struct mime_part_info hdr; /* what the current header block says */
 	char hdr_bnd[72];
 	uint8_t hdr_bnd_len;
 	int hdr_enc;
+	int hdr_name_prio;         /* 2 filename, 1 name, 0 none yet */
 };
 
 /* Start scanning a message (its header block comes first). */
