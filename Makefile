@@ -17,7 +17,7 @@ CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 LDLIBS   += $(PCAP_LIBS) -lpthread
-LDLIBS   += $(shell pkg-config --libs libssl libcrypto) -lmagic
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libssl libcrypto) -lmagic
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)

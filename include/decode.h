@@ -1,7 +1,7 @@
 /* decode.h - link, network and transport decoding of one captured frame.
  *
  * One entry point, decode_frame(); the per-layer code is static inside
- * src/print-*.c style files.  Every read is bounds-checked (extract.h).  A
+ * src/dec-*.c style files.  Every read is bounds-checked (extract.h).  A
  * layer that runs out of captured bytes sets PKT_TRUNCATED; a layer whose
  * header is inconsistent (bad version, header length < minimum, length field
  * beyond the wire length) sets PKT_MALFORMED.  Either way the fields decoded
@@ -19,6 +19,18 @@ enum pkt_kind {
 	PK_ND,          /* ICMPv6 neighbour solicitation (135) / advertisement (136) */
 	PK_IP,          /* IPv4/IPv6 but not TCP (or a non-first fragment) */
 	PK_TCP,
+};
+
+/* TCP checksum verification (RFC 9293 3.1, with the IPv4/IPv6 pseudo-header). */
+enum pkt_csum {
+	CSUM_UNKNOWN = 0,   /* not computable: segment cut by the snaplen, a header
+	                     * problem, a length taken from the frame (TSO/jumbo),
+	                     * an IPv6 routing header (the pseudo-header's
+	                     * destination is the final one) */
+	CSUM_OK = 1,
+	CSUM_BAD = 2,       /* also every segment sent by a host with checksum
+	                     * offload, captured before the NIC filled it in */
+	CSUM_UNCHECKED = 3, /* computable, not computed yet: pkt_tcp_csum() */
 };
 
 enum pkt_status {
@@ -41,7 +53,7 @@ struct pkt {
 	int family;              /* 4, 6 or 0 */
 	uint8_t src[16], dst[16];/* IPv4 addresses in the first 4 bytes, rest zero */
 	uint8_t ttl;             /* TTL / hop limit */
-	uint16_t ip_id;          /* IPv4 id */
+	uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
 
 	/* ARP (kind == PK_ARP) */
 	uint16_t arp_op;         /* 1 request, 2 reply */
@@ -66,6 +78,12 @@ struct pkt {
 	const uint8_t *payload;  /* captured payload bytes */
 	uint32_t cap_paylen;     /* captured payload length (<= paylen) */
 	uint32_t paylen;         /* payload length on the wire, from the IP length */
+	uint8_t tcp_csum;        /* enum pkt_csum: UNKNOWN or UNCHECKED after decoding */
+
+	/* internal: the pseudo-header cannot be built (see CSUM_UNKNOWN) */
+	uint8_t no_pseudo;
+	const uint8_t *tcp_seg;  /* the whole segment, for pkt_tcp_csum() */
+	uint32_t tcp_seglen;
 };
 
 #define TH_FIN 0x01
@@ -84,5 +102,12 @@ int decode_linktype_supported(int dlt);
  * original length.  Always fills *p (zeroed first); returns p->status. */
 int decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
                  struct pkt *p);
+
+/* The TCP checksum status of a decoded TCP frame: CSUM_OK, CSUM_BAD or
+ * CSUM_UNKNOWN, computed on the first call (it reads the whole segment once,
+ * about 30% of `analyze --summary`'s instructions if asked for every frame,
+ * so ask where the answer matters).  Only while the frame's bytes are still
+ * there (during the engine's handling of that frame). */
+int pkt_tcp_csum(struct pkt *p);
 
 #endif

@@ -1,5 +1,5 @@
 /* decode_int.h - internal entry points of the decoding layers (not for use
- * outside src/print-*.c; the public interface is decode.h).
+ * outside src/dec-*.c; the public interface is decode.h).
  *
  * Every layer gets two lengths: the cursor `c` holds the bytes that were
  * captured, `wire` is how long the layer is on the wire (c.len <= wire).
@@ -34,17 +34,17 @@ static inline int pkt_need(struct pkt *p, const struct cur *c, size_t wire, size
 	return 0;
 }
 
-/* print-ip.c: an IPv4 or IPv6 datagram; version 4 or 6 is what the link
+/* dec-ip.c: an IPv4 or IPv6 datagram; version 4 or 6 is what the link
  * layer announced, 0 takes it from the first nibble (raw IP). */
 void decode_ip(int version, struct cur c, size_t wire, struct pkt *p);
 
-/* print-arp.c: an ARP packet (Ethernet/IPv4 only; anything else is PK_OTHER). */
+/* dec-arp.c: an ARP packet (Ethernet/IPv4 only; anything else is PK_OTHER). */
 void decode_arp(struct cur c, size_t wire, struct pkt *p);
 
-/* print-icmp6.c: an ICMPv6 message; ND solicitations/advertisements are PK_ND. */
+/* dec-icmp6.c: an ICMPv6 message; ND solicitations/advertisements are PK_ND. */
 void decode_icmp6(struct cur c, size_t wire, struct pkt *p);
 
-/* print-tcp.c: a TCP segment; wire is the IP payload length. */
+/* dec-tcp.c: a TCP segment; wire is the IP payload length. */
 void decode_tcp(struct cur c, size_t wire, struct pkt *p);
 
 #endif

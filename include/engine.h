@@ -39,12 +39,14 @@ struct sender_info {
 };
 
 /* The run as a whole, for a subscriber's end(). */
+struct flow_stats;
 struct engine_stats {
 	size_t nsessions;              /* SMTP sessions found */
 	uint64_t nframes;              /* frames read */
 	uint64_t nother;               /* frames that were not ARP/ND/TCP */
 	const char *input_error;       /* the input ended abnormally, NULL if not */
 	const struct sender_info *sender;
+	const struct flow_stats *flow; /* the flow table's counters (flow-table.h) */
 };
 
 /* What a subscriber needs the engine to keep. */
@@ -67,6 +69,8 @@ struct engine_opts {
 	int port;                  /* --port P: treat TCP port P as SMTP (0: detect) */
 	int session;               /* --session N: publish only session N (0: all) */
 	int show_secrets;          /* AUTH passwords shown */
+	int idle_timeout;          /* --idle-timeout: seconds of capture time; 0 default, < 0 never */
+	int memory_limit_mb;       /* --memory-limit: MiB; 0 default (flow-table.h) */
 	const struct sender_info *sender;
 	const struct engine_sink *sinks; /* subscribers, called in this order; must outlive the engine */
 	size_t nsinks;
@@ -84,5 +88,7 @@ void engine_input_error(struct engine *e, const char *what);
  * Returns the number of SMTP sessions found. */
 size_t engine_finish(struct engine *e);
 void engine_free(struct engine *e);
+/* The engine's counters (flow-table.h), final after engine_finish(). */
+const struct flow_stats *engine_flow_stats(const struct engine *e);
 
 #endif

@@ -8,6 +8,7 @@
 enum smtp_stage {
 	STAGE_RESOLVE, STAGE_CONNECT, STAGE_GREETING, STAGE_EHLO, STAGE_HELO,
 	STAGE_MAIL, STAGE_RCPT, STAGE_DATA, STAGE_BODY, STAGE_QUIT, STAGE_DONE,
+	STAGE_TLS,              /* STARTTLS or the TLS handshake */
 };
 const char *smtp_stage_name(enum smtp_stage s);   /* "greeting", "EHLO", "end of data", ... */
 
@@ -28,6 +29,9 @@ enum {
 	EX_RCPT = 13,           /* a recipient rejected (mail still sent to the accepted ones) */
 	EX_DATA = 14,           /* DATA rejected */
 	EX_MESSAGE = 15,        /* message rejected after end of data */
+	EX_PROTOCOL = 16,       /* the server broke the protocol: data not asked for, reply too long */
+	EX_TLS = 17,            /* TLS required but not offered or refused; the handshake failed */
+	EX_TLS_VERIFY = 18,     /* TLS required and the certificate did not verify */
 	EX_INTERNAL = 70,       /* out of memory and the like */
 	EX_INTERRUPTED = 130,   /* Ctrl-C / SIGTERM: what was captured is still saved and shown */
 };

@@ -2,10 +2,12 @@
  *
  * Two kinds of access, as in tcpdump's extract.h:
  *   - checked: get_*() / cur_skip() / cur_take() return -1 (and read
- *     nothing) when fewer than the needed bytes are left, 0 otherwise;
+ *     nothing) when fewer than the needed bytes are left, 0 otherwise; for
+ *     what the wire sizes (TCP options, ND options, VLAN tags);
  *   - unchecked: ld_*() read at a raw pointer, for fixed header fields once
- *     cur_has() has proved the whole header is there (one check per header
- *     instead of one per field keeps the hot path short).
+ *     pkt_need() (decode_int.h) has proved the whole header is there, and
+ *     said whether a short one is truncated or malformed (one check per
+ *     header instead of one per field keeps the hot path short).
  * A cursor never grows: cur_clip() only shortens it, so a layer can limit
  * the window to its own length field before handing it to the next layer.
  */
@@ -27,9 +29,6 @@ static inline struct cur cur_make(const uint8_t *p, size_t len)
 	return c;
 }
 
-static inline int cur_has(const struct cur *c, size_t n) { return n <= c->len; }
-
-static inline uint8_t ld_u8(const uint8_t *p) { return p[0]; }
 static inline uint16_t ld_be16(const uint8_t *p)
 {
 	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
@@ -69,7 +68,7 @@ static inline int get_u8(struct cur *c, uint8_t *v)
 {
 	if (c->len < 1)
 		return -1;
-	*v = ld_u8(c->p);
+	*v = c->p[0];
 	return cur_skip(c, 1);
 }
 
@@ -79,14 +78,6 @@ static inline int get_be16(struct cur *c, uint16_t *v)
 		return -1;
 	*v = ld_be16(c->p);
 	return cur_skip(c, 2);
-}
-
-static inline int get_be32(struct cur *c, uint32_t *v)
-{
-	if (c->len < 4)
-		return -1;
-	*v = ld_be32(c->p);
-	return cur_skip(c, 4);
 }
 
 static inline int get_bytes(struct cur *c, void *dst, size_t n)

@@ -13,6 +13,7 @@ struct sent_rec {
 	char verb[16];           /* "EHLO", "MAIL", ...; "" for the message body */
 	int is_body;             /* 1: the dot-stuffed message including ".\r\n" */
 	int reply_code;          /* the code the client judged (0: none) */
+	int tls;                 /* sent inside TLS: off/end count plaintext bytes, not TCP's */
 };
 
 #endif

@@ -146,6 +146,8 @@ struct session {
 	char helo[64], mail_from[128], rcpts[1024];
 	int nrcpt;
 	int codes[16]; int ncodes;
+	uint64_t frames_dropped; /* frame records not kept (cap or memory budget) */
+	int idle_expired;        /* ended by the idle timeout (cut_short set too) */
 };
 
 /* reasm.c */

@@ -84,6 +84,35 @@ const char *smtp_code_meaning(int code);
  * verb[16]; returns its length, 0 if the line is empty or starts with a space. */
 size_t smtp_command_verb(const char *line, size_t len, char verb[16]);
 
+/* ---- EHLO extensions (RFC 5321 4.1.1.1 and the extensions' RFCs) ------- */
+
+enum smtp_cap {
+	SMTP_CAP_PIPELINING = 1u << 0,  /* RFC 2920 */
+	SMTP_CAP_SIZE = 1u << 1,        /* RFC 1870 */
+	SMTP_CAP_8BITMIME = 1u << 2,    /* RFC 6152 */
+	SMTP_CAP_SMTPUTF8 = 1u << 3,    /* RFC 6531 */
+	SMTP_CAP_STARTTLS = 1u << 4,    /* RFC 3207 */
+	SMTP_CAP_AUTH = 1u << 5,        /* RFC 4954 */
+	SMTP_CAP_CHUNKING = 1u << 6,    /* RFC 3030 */
+	SMTP_CAP_DSN = 1u << 7,         /* RFC 3461 */
+	SMTP_CAP_ENHANCEDSTATUSCODES = 1u << 8, /* RFC 2034 */
+};
+
+struct smtp_caps {
+	unsigned flags;         /* SMTP_CAP_* */
+	uint64_t size;          /* SIZE's number (0: none given, or no limit) */
+	char auth[128];         /* AUTH mechanisms, upper-case, space-separated */
+};
+
+/* Parse the text of an EHLO reply (lines joined by '\n', as struct
+ * smtp_reply holds it; the first line is the server's name) into *caps.
+ * Unknown keywords are ignored; so are malformed SIZE numbers and mechanism
+ * names that are not [A-Z0-9_-] (RFC 4954 4). */
+void smtp_caps_parse(struct smtp_caps *caps, const char *text, size_t len);
+/* "PIPELINING SIZE=10240000 8BITMIME STARTTLS AUTH=PLAIN,LOGIN"; returns
+ * the length written (NUL-terminated, cut at cap). */
+size_t smtp_caps_format(const struct smtp_caps *caps, char *buf, size_t cap);
+
 /* ---- dot-stuffing (RFC 5321 4.5.2) ------------------------------------- */
 
 /* Wire form of a message: every line ending made CRLF (bare LF and bare CR

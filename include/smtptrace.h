@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "client.h"
 #include "engine.h"
 #include "out.h"
 
@@ -27,6 +28,8 @@ struct send_args {
 	int no_capture;
 	int quiet;
 	const char *user;              /* -Z, --relinquish-privileges */
+	struct client_tls_opts tls;    /* --starttls, --smtps, --cafile, ... */
+	const char *keylog;            /* --keylog FILE or $SSLKEYLOGFILE */
 	struct engine_opts eo;
 	struct out_opts oo;              /* how the result is written */
 };

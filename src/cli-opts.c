@@ -40,6 +40,14 @@ static const char usage_text[] =
 "                            captures/smtptrace-DATE-TIME-SERVER.pcapng)\n"
 "      --no-capture          only send; no capture, no timeline\n"
 "  -q, --quiet               no live transcript\n"
+"      --starttls            require STARTTLS (certificate verified)\n"
+"      --no-starttls         plaintext, also on port 465\n"
+"      --smtps               TLS from the first byte (default on port 465)\n"
+"      --cafile FILE         trust the CAs in FILE (default: the system's)\n"
+"      --tls-name NAME       check the certificate for NAME (default: the server)\n"
+"      --insecure            go on when the certificate does not verify\n"
+"      --keylog FILE         append the TLS secrets to FILE (NSS key log format;\n"
+"                            default: $SSLKEYLOGFILE if set)\n"
 "  -Z, --relinquish-privileges=USER\n"
 "                            once capturing, run as USER (default: the sudo\n"
 "                            user, else nobody; -Z root keeps root)\n"
@@ -48,6 +56,9 @@ static const char usage_text[] =
 "      --summary             one line per session\n"
 "      --port PORT           treat TCP port PORT as SMTP\n"
 "      --session N           only session N\n"
+"      --idle-timeout SECS   a flow idle this long (capture time) ends; its\n"
+"                            session is shown as incomplete (default 600, 0 never)\n"
+"      --memory-limit MIB    analyse no new flow past this much memory (default 512)\n"
 "\n"
 "common options:\n"
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
@@ -60,12 +71,14 @@ static const char usage_text[] =
 "Exit codes (docs/exit-codes.md): 0 ok, 2 usage, 3 name not found, 4 connection\n"
 "failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
 "capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
-"14 DATA, 15 message rejected, 70 internal error, 130 interrupted.\n";
+"14 DATA, 15 message rejected, 16 protocol violation, 17 TLS, 18 certificate,\n"
+"70 internal error, 130 interrupted.\n";
 
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
-	O_NO_CAPTURE, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
-	O_SHOW_SECRETS, O_RAW_SEQ,
+	O_NO_CAPTURE, O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME,
+	O_INSECURE, O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
+	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
 };
 
 static const struct option long_opts[] = {
@@ -81,6 +94,15 @@ static const struct option long_opts[] = {
 	{ "fresh-arp", no_argument, NULL, O_FRESH_ARP },
 	{ "write", required_argument, NULL, 'w' },
 	{ "no-capture", no_argument, NULL, O_NO_CAPTURE },
+	{ "idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT },
+	{ "memory-limit", required_argument, NULL, O_MEMORY_LIMIT },
+	{ "starttls", no_argument, NULL, O_STARTTLS },
+	{ "no-starttls", no_argument, NULL, O_NO_STARTTLS },
+	{ "smtps", no_argument, NULL, O_SMTPS },
+	{ "cafile", required_argument, NULL, O_CAFILE },
+	{ "tls-name", required_argument, NULL, O_TLS_NAME },
+	{ "insecure", no_argument, NULL, O_INSECURE },
+	{ "keylog", required_argument, NULL, O_KEYLOG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -159,7 +181,7 @@ static int version(void)
 static int send_only(int c)
 {
 	return (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
-	       (c >= O_SUBJECT && c <= O_NO_CAPTURE);
+	       (c >= O_SUBJECT && c <= O_KEYLOG);
 }
 
 static int set_format(struct out_opts *oo, enum out_format f)
@@ -191,6 +213,16 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 		return -1;
 	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
 	case O_RAW_SEQ: a->oo.raw_seq = 1; return -1;
+	case O_IDLE_TIMEOUT:
+		if (number(arg, 0, 1L << 30, &v))
+			return usage_error("--idle-timeout: '%s' is not a number of seconds", arg);
+		a->eo.idle_timeout = v ? (int)v : -1;
+		return -1;
+	case O_MEMORY_LIMIT:
+		if (number(arg, 1, 1L << 30, &v))
+			return usage_error("--memory-limit: '%s' is not a number of MiB", arg);
+		a->eo.memory_limit_mb = (int)v;
+		return -1;
 	case 'h': fputs(usage_text, stdout); return 0;
 	case 'V': return version();
 	default: return EX_USAGE_;            /* getopt said what */
@@ -225,7 +257,28 @@ static int send_opt(int c, const char *arg, struct send_args *a)
 	case O_NO_CAPTURE: a->no_capture = 1; break;
 	case 'q': a->quiet = 1; break;
 	case 'Z': a->user = arg; break;
+	case O_STARTTLS: a->tls.mode = CLIENT_TLS_STARTTLS; break;
+	case O_NO_STARTTLS: a->tls.mode = CLIENT_TLS_NO; break;
+	case O_SMTPS: a->tls.mode = CLIENT_TLS_SMTPS; break;
+	case O_CAFILE: a->tls.cafile = arg; break;
+	case O_TLS_NAME: a->tls.name = arg; break;
+	case O_INSECURE: a->tls.insecure = 1; break;
+	case O_KEYLOG: a->keylog = arg; break;
 	}
+	return -1;
+}
+
+/* --keylog FILE, else $SSLKEYLOGFILE: opened (0600, no symlinks) now, so a
+ * bad path is a usage error before anything is sent. */
+static int open_keylog(struct send_args *a)
+{
+	char err[300];
+	const char *env = getenv("SSLKEYLOGFILE");
+
+	if (!a->keylog && env && *env)
+		a->keylog = env;
+	if (a->keylog && !(a->tls.keylog = client_keylog_open(a->keylog, err, sizeof err)))
+		return usage_error("%s", err);
 	return -1;
 }
 
@@ -296,7 +349,8 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 		return r;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
-		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION;
+		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION ||
+		                   c == O_IDLE_TIMEOUT || c == O_MEMORY_LIMIT;
 		if (send_only(c) && cl->cmd != CMD_SEND)
 			return usage_error("%s is an option of send, not analyze", opt_name(c));
 		if (analyze_only && cl->cmd != CMD_ANALYZE)
@@ -307,5 +361,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	}
 	a->oo.color = color && a->oo.format == OUT_TEXT;
 	a->oo.width = term_width();
+	if (cl->cmd == CMD_SEND && (r = open_keylog(a)) >= 0)
+		return r;
 	return check_args(argc, argv, cl);
 }

@@ -181,6 +181,7 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
 		.transcript = a->quiet ? NULL : a->oo.format == OUT_JSON ? stderr : stdout,
 		.color = a->oo.color, .interrupted = &interrupted,
+		.server_name = r->in.host, .tls = a->tls,
 	};
 	client_default_timeouts(&co->to_s);
 	if (a->timeout > 0)
@@ -188,18 +189,15 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 }
 
 /* RFC 5321's limits on the addresses and the EHLO name: a usage error
- * before anything is sent.  TODO(merge with H-client's branch, which has
- * client_check_args() in client-args.c): replace the body with
- *	char err[256];
- *	struct client_opts co;
- *	client_options(r, &co);
- *	int code = client_check_args(&co, err, sizeof err);
- *	return code ? st_fail(code, "%s", err) : 0;
- * Until then the client checks line breaks itself (after connecting). */
+ * before anything is sent. */
 static int check_limits(struct send_run *r)
 {
-	(void)r;
-	return 0;
+	char err[256];
+	struct client_opts co;
+
+	client_options(r, &co);
+	int code = client_check_args(&co, err, sizeof err);
+	return code ? st_fail(code, "%s", err) : 0;
 }
 
 static int converse(struct send_run *r)
@@ -221,6 +219,11 @@ static int converse(struct send_run *r)
  * timeline says "Saved:" (or, when the file failed, does not). */
 static void end_capture(struct send_run *r)
 {
+	/* the session's TLS secrets go into the pcapng (a Decryption Secrets
+	 * Block), so Wireshark and tshark decrypt it with no setup */
+	if (r->res.tls.keylog_len &&
+	    capture_add_secrets(r->cap, r->res.tls.keylog, r->res.tls.keylog_len) != 0)
+		st_fail(0, "capture: the TLS secrets could not be added to %s", r->path);
 	int stop = capture_stop(r->cap), failed = capture_file_failed(r->cap);
 
 	if (stop && !failed)

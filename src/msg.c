@@ -2,6 +2,7 @@
  * line, the body with CRLF line endings.  The body is not folded or
  * rewrapped; only its line endings are normalised. */
 #include "msg.h"
+#include "client.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,19 +187,20 @@ static long header_block_len(const char *b, size_t n)
 	return -1;
 }
 
+/* Line breaks (header and command injection) and, through
+ * client_check_args(), RFC 5321's size limits on what the client sends:
+ * msg_build() runs before connecting, so these are usage errors. */
 static int check_inputs(const struct msg_opts *o, char *err, size_t errlen)
 {
+	struct client_opts co = {
+		.from = o->from, .to = o->to, .nto = o->nto, .helo = o->helo ? o->helo : "localhost",
+	};
+	if (client_check_args(&co, err, errlen))
+		return -1;
 	const char *what = NULL;
-	if (!o->from || msg_header_value_ok(o->from))
-		what = "--from: address contains a line break";
-	for (int i = 0; !what && i < o->nto; i++)
-		if (msg_header_value_ok(o->to[i]))
-			what = "--to: address contains a line break";
-	if (!what && o->subject && msg_header_value_ok(o->subject))
+	if (o->subject && msg_header_value_ok(o->subject))
 		what = "--subject: text contains a line break";
-	if (!what && o->helo && msg_header_value_ok(o->helo))
-		what = "--helo: name contains a line break";
-	if (!what && o->message_id && msg_header_value_ok(o->message_id))
+	else if (o->message_id && msg_header_value_ok(o->message_id))
 		what = "Message-ID contains a line break";
 	if (what)
 		snprintf(err, errlen, "%s", what);

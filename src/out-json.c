@@ -2,6 +2,7 @@
  * Every string goes through json_put: always valid UTF-8. */
 #include <string.h>
 #include "decode.h"
+#include "flow-table.h"
 #include "out.h"
 #include "session.h"
 #include "smtp_line.h"
@@ -225,6 +226,11 @@ void json_end(void *ctx, const struct engine_stats *st)
 	        st->nsessions ? "\n" : "", (unsigned long long)st->nframes, st->nsessions,
 	        (unsigned long long)st->nother);
 	json_put_str(o, st->input_error);
+	if (st->flow)
+		fprintf(o, ",\"undecodable_frames\":%llu,\"frames_not_analysed\":%llu,"
+		        "\"frames_not_shown\":%llu", (unsigned long long)st->flow->undecodable,
+		        (unsigned long long)st->flow->not_analysed,
+		        (unsigned long long)st->flow->records_dropped);
 	if (st->sender)
 		json_sender(o, st->sender);
 	fputs("}\n", o);

@@ -3,6 +3,7 @@
  * connection's facts.  Wording: timeline-words.c. */
 #include <string.h>
 #include "decode.h"
+#include "flow-table.h"
 #include "out.h"
 #include "session.h"
 #include "timeline.h"
@@ -224,6 +225,10 @@ void text_end(void *ctx, const struct engine_stats *st)
 		put_safe(o, st->input_error);
 		fputs(" (everything before it is shown above)\n", o);
 	}
+	if (st->flow && (st->flow->not_analysed || st->flow->records_dropped))
+		fprintf(o, "Memory limit reached: %llu frames not analysed, %llu analysed but not shown\n",
+		        (unsigned long long)st->flow->not_analysed,
+		        (unsigned long long)st->flow->records_dropped);
 	if (!si)
 		return;
 	fprintf(o, "Capture: %llu packets received, %llu dropped by the kernel, %llu by the interface",

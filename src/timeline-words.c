@@ -448,5 +448,6 @@ void tlw_sender_check(const struct timeline *t, struct sbuf *b)
 void tlw_cut_short(const struct timeline *t, struct sbuf *b)
 {
 	if (t->s->cut_short)
-		sb_str(b, "Note: the capture ends before the session does");
+		sb_str(b, t->s->idle_expired ? "Note: idle longer than the idle timeout; shown as it stood"
+		                             : "Note: the capture ends before the session does");
 }

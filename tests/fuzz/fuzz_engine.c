@@ -4,7 +4,8 @@
  *   byte 0      link type: value % 5 picks EN10MB, LINUX_SLL, LINUX_SLL2,
  *               NULL, RAW
  *   byte 1      options: (value & 3) % 3 picks the format (text, JSON,
- *               summary); bit 2 raw_seq, bit 3 show_secrets, bit 4 color,
+ *               summary; 3 is text with an idle timeout of 1 s and frames
+ *               100 ms apart, so flows expire); bit 2 raw_seq, bit 3 show_secrets, bit 4 color,
  *               bit 5 --port 25 instead of detection, bit 6 --session 1,
  *               bit 7 frames look snapped (wire length > captured length)
  *   then frames, each a 2-byte big-endian length and that many bytes; a last
@@ -12,7 +13,8 @@
  *   engine_input_error(), as a capture cut short would be.
  *
  * Each frame is copied to a buffer of exactly its size, so that AddressSanitizer
- * sees a read past the end of a frame.  Timestamps advance 1 ms per frame.
+ * sees a read past the end of a frame.  Timestamps advance 1 ms per frame
+ * (100 ms in the idle-timeout mode).
  * Build and run with tests/fuzz/run.sh; see docs/fuzzing.md. */
 #include <pcap/dlt.h>
 #include <stdint.h>
@@ -64,6 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.sinks = &sink;
 	o.nsinks = 1;
 	int snapped = (fl & 0x80) != 0;
+	uint64_t step = 1000000;
+	if ((fl & 3) == 3) {
+		o.idle_timeout = 1;
+		step = 100000000;
+	}
 
 	struct engine *e = engine_new(&o, linktype);
 	if (!e) {
@@ -88,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		engine_frame(e, ts, f, len, snapped ? len + 64 : len);
 		free(f);
 		p += len;
-		ts += 1000000;
+		ts += step;
 		if (cut) {
 			engine_input_error(e, "truncated packet");
 			break;

@@ -3,11 +3,13 @@
 # libFuzzer + ASan + UBSan, seed a corpus from the project's captures and run
 # it for SECONDS (default: $FUZZ_SECONDS, else 60).  See docs/fuzzing.md.
 # FUZZ_TARGET=tls fuzzes the TLS key log parser and record decryption
-# instead (tests/fuzz/fuzz_tls.c, seeded from tests/golden/caps/tls).
+# instead (tests/fuzz/fuzz_tls.c, seeded from tests/golden/caps/tls);
+# FUZZ_TARGET=reply the client's reply reader (tests/fuzz/fuzz_reply.c: the
+# whole client against a hostile server).
 #
 # Environment: FUZZ_SECONDS, FUZZ_JOBS (parallel fuzzing processes, default
 # 1), CLANG (default clang), FUZZ_ARGS (extra libFuzzer flags), FUZZ_TARGET
-# (engine, the default, or tls).
+# (engine, the default, tls or reply).
 # Exit status: 0 no crash, 1 a crash/leak/timeout was found (saved under
 # build-fuzz/crashes/), 2 the fuzzer could not be built or run.
 set -u
@@ -18,6 +20,11 @@ JOBS=${FUZZ_JOBS:-1}
 CLANG=${CLANG:-clang}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 B=build-fuzz
+TARGET=${FUZZ_TARGET:-engine}
+case $TARGET in
+engine|reply|tls) ;;
+*) echo "fuzz: FUZZ_TARGET must be engine, tls or reply, not '$TARGET'" >&2; exit 2 ;;
+esac
 
 case $SECONDS_ in
 ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, not '$SECONDS_'" >&2; exit 2 ;;
@@ -30,7 +37,9 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "fuzz: python3 not found (needed to convert the seed captures)" >&2
 	exit 2
 fi
-mkdir -p "$B/corpus" "$B/seeds" "$B/crashes" || exit 2
+CORPUS=$B/corpus
+[ "$TARGET" = reply ] && CORPUS=$B/corpus-reply
+mkdir -p "$CORPUS" "$B/seeds" "$B/crashes" || exit 2
 
 # --- build -----------------------------------------------------------------
 PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
@@ -76,7 +85,7 @@ run_fuzzer() {
 	exit 0
 }
 
-if [ "${FUZZ_TARGET:-engine}" = tls ]; then
+if [ "$TARGET" = tls ]; then
 	echo "fuzz: building $B/fuzz_tls with $CLANG"
 	# shellcheck disable=SC2086
 	"$CLANG" $FUZZ_CFLAGS -o "$B/fuzz_tls" tests/fuzz/fuzz_tls.c src/tls-*.c \
@@ -90,10 +99,10 @@ if [ "${FUZZ_TARGET:-engine}" = tls ]; then
 	echo "fuzz: $(ls "$B/tls-seeds" | wc -l | tr -d ' ') seed files, $(ls "$B/tls-corpus" | wc -l | tr -d ' ') in the kept corpus"
 	run_fuzzer "$B/fuzz_tls" "$B/tls-corpus" - "$B/tls-seeds"
 fi
-echo "fuzz: building $B/fuzz_engine with $CLANG"
+echo "fuzz: building $B/fuzz_$TARGET with $CLANG"
 # shellcheck disable=SC2086
 if ! "$CLANG" $FUZZ_CFLAGS $PCAP_CFLAGS -DSMTPTRACE_VERSION="\"${VERSION:-fuzz}\"" \
-	-o "$B/fuzz_engine" tests/fuzz/fuzz_engine.c $SRCS $PCAP_LIBS $SSL_LIBS -lpthread; then
+	-o "$B/fuzz_$TARGET" "tests/fuzz/fuzz_$TARGET.c" $SRCS $PCAP_LIBS $SSL_LIBS -lpthread; then
 	echo "fuzz: build failed" >&2
 	exit 2
 fi
@@ -114,19 +123,49 @@ seed_from() { # CAPTURE NAME
 			"$1" "$B/seeds/$2.$l" 2>/dev/null && n=$((n + 1))
 	done
 }
+# the reply fuzzer: whole dialogues as the server's reads (fuzz_reply.c)
+reply_seeds() {
+	python3 - "$B/seeds" <<'PY'
+import os, sys
+d = sys.argv[1]
+def seed(name, flags, reads):
+    b = bytes([flags])
+    for r in reads:
+        while len(r) > 255:
+            b += bytes([255]) + r[:255]
+            r = r[255:]
+        b += bytes([len(r)]) + r
+    open(os.path.join(d, name), "wb").write(b)
+ok = [b"220 mx ESMTP\r\n", b"250-mx\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n",
+      b"250 2.1.0 ok\r\n", b"250 2.1.5 ok\r\n", b"354 go\r\n", b"250 2.0.0 queued\r\n", b"221 bye\r\n"]
+seed("ok", 0, ok)
+seed("starttls", 8, ok[:2] + [b"220 go\r\n250 injected\r\n"])
+seed("ok-split", 0, [c for r in ok for c in (r[:2], b"", r[2:])])
+seed("two-rcpt", 1, ok[:3] + [b"550 5.1.1 no\r\n", b"250-looks ok\r\n550 no\r\n"] + ok[4:])
+seed("early", 0, [b"".join(ok)])
+seed("helo", 0, [ok[0], b"502 no\r\n", b"250 hi\r\n"] + ok[2:])
+seed("flood", 0, [ok[0]] + [b"250-x\r\n" * 40] * 30)
+seed("esc", 0, [b"220 \x1b]52;c;x\x07 \x9b \xc2\x9b \xe2\x80\xae\r\n", b"421 \x1b[2J\r\n"])
+seed("reader", 4, ok)
+PY
+}
+if [ "$TARGET" = reply ]; then
+	reply_seeds && n=$(ls "$B/seeds" | wc -l)
+fi
+[ "$TARGET" = reply ] ||
 for f in tests/golden/*.pcap* tests/golden/*/*.pcap* ../shared/captures/*.pcap; do
 	[ -f "$f" ] || continue
 	seed_from "$f" "$(basename "$(dirname "$f")")-$(basename "$f" | tr -c 'A-Za-z0-9._\n-' _)"
 done
 # synthetic sessions from the benchmark generator: IPv6, pipelining,
 # retransmissions, dot-stuffing, ports 587/2525
-if cc -std=c11 -D_GNU_SOURCE -O2 -o "$B/gencap" bench/gencap.c 2>/dev/null; then
+if [ "$TARGET" = engine ] && cc -std=c11 -D_GNU_SOURCE -O2 -o "$B/gencap" bench/gencap.c 2>/dev/null; then
 	for s in 11 12 13; do
 		"$B/gencap" -o "$B/gen$s.pcap" -p 400 -c 2 -s "$s" 2>/dev/null &&
 			seed_from "$B/gen$s.pcap" "gencap$s"
 	done
 fi
-echo "fuzz: $(ls "$B/seeds" | wc -l | tr -d ' ') seed files, $(ls "$B/corpus" | wc -l | tr -d ' ') in the kept corpus"
+echo "fuzz: $(ls "$B/seeds" | wc -l | tr -d ' ') seed files, $(ls "$CORPUS" | wc -l | tr -d ' ') in the kept corpus"
 
 # a dictionary of SMTP and protocol tokens
 cat > "$B/smtp.dict" <<'EOF'
@@ -160,4 +199,4 @@ cat > "$B/smtp.dict" <<'EOF'
 EOF
 
 # --- fuzz ------------------------------------------------------------------
-run_fuzzer "$B/fuzz_engine" "$B/corpus" "$B/smtp.dict" "$B/seeds"
+run_fuzzer "$B/fuzz_$TARGET" "$CORPUS" "$B/smtp.dict" "$B/seeds"

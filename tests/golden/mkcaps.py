@@ -759,6 +759,33 @@ def cap_malformed_ip():
     return cap
 
 
+def cap_trunc_tcp():
+    """A frame whose TCP header the snaplen cut (the ports are there, the rest
+    is not), and one whose IP datagram is too short for a TCP header: no
+    phantom port-0 flow, both counted as not TCP."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    cv.pkt(0, TH_ACK, snap=14 + 20 + 10)
+    cv.pkt(0, TH_ACK, wire_ip=lambda b: b[:2] + struct.pack("!H", 30) + b[4:30])
+    std_quit(cv)
+    return cap
+
+
+def cap_idle():
+    """Session 1 goes quiet after EHLO and never comes back; session 2 starts
+    11 minutes later: session 1 ends by the idle timeout (600 s), before it."""
+    cap = Capture("eth")
+    a = Conv(cap, **C4())
+    std_open(a)
+    cap.tick(660)
+    b = Conv(cap, cip="192.0.2.11", sip="198.51.100.25", cport=52000, sport=25,
+             isn_c=333, isn_s=444, cmac=mac("02:00:00:00:00:03"))
+    std_open(b)
+    std_quit(b)
+    return cap
+
+
 def cap_interleaved():
     cap = Capture("eth")
     a = Conv(cap, **C4())
@@ -905,6 +932,8 @@ def corpus():
         ("snaplen.pcap", cap_snaplen, "pcap"),
         ("malformed-ip.pcap", cap_malformed_ip, "pcap"),
         ("interleaved.pcap", cap_interleaved, "pcap"),
+        ("trunc-tcp.pcap", cap_trunc_tcp, "pcap"),
+        ("idle.pcap", cap_idle, "pcap"),
         ("eod-split.pcap", cap_eod_split, "pcap"),
         ("bare-lf.pcap", cap_bare_lf, "pcap"),
         ("early-reply.pcap", cap_early_reply, "pcap"),

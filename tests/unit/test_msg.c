@@ -124,6 +124,15 @@ static void test_injection(void)
 	o.to = bad;
 	CHECK(build(&o, &n, err) == NULL);
 	CHECK_STR(err, "--to: address contains a line break");
+	/* RFC 5321 limits: found here, before connecting */
+	char longto[100];
+	memset(longto, 'a', 65);
+	strcpy(longto + 65, "@example.org");
+	const char *const lt[] = { longto };
+	base_opts(&o);
+	o.to = lt;
+	CHECK(build(&o, &n, err) == NULL);
+	CHECK(strstr(err, "--to: the local part of 'aaa") && strstr(err, "is 65 octets (RFC 5321 allows 64)"));
 	CHECK(msg_header_value_ok("plain") == 0);
 	CHECK(msg_header_value_ok("a\rb") == -1);
 	CHECK(msg_header_value_ok(NULL) == -1);

@@ -235,8 +235,44 @@ static void test_dot_stuff(void)
 	CHECK(smtp_dot_unstuff_line("", 0, &o, &ol) == 0 && ol == 0);
 }
 
+static void test_caps(void)
+{
+	struct smtp_caps c;
+	char buf[256];
+	static const char t1[] = "mx.example greets you\nPIPELINING\nSIZE\nAUTH=LOGIN\n"
+	        "auth cram-md5 plain\nX-UNKNOWN 1\nSTARTTLS  \nSMTPUTF8";
+	smtp_caps_parse(&c, t1, sizeof t1 - 1);
+	CHECK(c.flags == (SMTP_CAP_PIPELINING | SMTP_CAP_SIZE | SMTP_CAP_AUTH |
+	      SMTP_CAP_STARTTLS | SMTP_CAP_SMTPUTF8));
+	CHECK(c.size == 0);
+	CHECK_STR(c.auth, "LOGIN CRAM-MD5 PLAIN");
+	smtp_caps_format(&c, buf, sizeof buf);
+	CHECK_STR(buf, "PIPELINING SIZE SMTPUTF8 STARTTLS AUTH=LOGIN CRAM-MD5 PLAIN");
+
+	/* The first line is the server's name, not a keyword; bad SIZE ignored. */
+	static const char t2[] = "STARTTLS\nSIZE 12x\nSIZE 99999999999999999999\n8BITMIME";
+	smtp_caps_parse(&c, t2, sizeof t2 - 1);
+	CHECK(c.flags == (SMTP_CAP_SIZE | SMTP_CAP_8BITMIME) && c.size == 0);
+	static const char t3[] = "x\nSIZE 52428800\nDSN\nCHUNKING\nENHANCEDSTATUSCODES";
+	smtp_caps_parse(&c, t3, sizeof t3 - 1);
+	CHECK(c.size == 52428800);
+	CHECK(smtp_caps_format(&c, buf, 12) == 0 || strlen(buf) < 12);
+	smtp_caps_format(&c, buf, sizeof buf);
+	CHECK_STR(buf, "SIZE=52428800 CHUNKING DSN ENHANCEDSTATUSCODES");
+
+	/* Many mechanisms: cut at the buffer, never past it. */
+	char t4[2048] = "x\nAUTH";
+	for (int i = 0; i < 100; i++)
+		strcat(t4, " MECH-ABCDEFG");
+	smtp_caps_parse(&c, t4, strlen(t4));
+	CHECK(strlen(c.auth) < sizeof c.auth && strncmp(c.auth, "MECH-ABCDEFG MECH", 17) == 0);
+	smtp_caps_parse(&c, "", 0);
+	CHECK(c.flags == 0);
+}
+
 int main(void)
 {
+	test_caps();
 	test_line_asm_splits();
 	test_line_asm_limit();
 	test_line_asm_stop();

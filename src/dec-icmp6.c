@@ -1,4 +1,4 @@
-/* print-icmp6.c - ICMPv6, as far as neighbour discovery goes (RFC 4861).
+/* dec-icmp6.c - ICMPv6, as far as neighbour discovery goes (RFC 4861).
  *
  * Solicitations (135) and advertisements (136) are PK_ND with their target
  * and, if present, the link-layer address option that belongs to the type:
@@ -16,6 +16,8 @@
 static void nd_options(struct cur c, size_t wire, struct pkt *p)
 {
 	int want = p->nd_type == ND_NEIGHBOR_SOLICIT ? ND_OPT_SOURCE_LINKADDR : ND_OPT_TARGET_LINKADDR;
+	uint8_t type, units;
+	struct cur opt;
 	while (wire > 0) {
 		if (pkt_need(p, &c, wire, 2, "ICMPv6: ND option beyond message",
 		             "ICMPv6: ND option truncated") < 0)
@@ -28,11 +30,11 @@ static void nd_options(struct cur c, size_t wire, struct pkt *p)
 		if (pkt_need(p, &c, wire, n, "ICMPv6: ND option beyond message",
 		             "ICMPv6: ND option truncated") < 0)
 			return;
-		if (c.p[0] == want) {   /* n >= 8: room for a 6-byte MAC */
+		/* proved present above; read through the checked getters anyway */
+		if (get_u8(&c, &type) < 0 || get_u8(&c, &units) < 0 || cur_take(&c, n - 2, &opt) < 0)
+			return;
+		if (type == want && get_bytes(&opt, p->nd_lladdr, 6) == 0)   /* n >= 8 */
 			p->nd_has_lladdr = 1;
-			memcpy(p->nd_lladdr, c.p + 2, 6);
-		}
-		cur_skip(&c, n);
 		wire -= n;
 	}
 }

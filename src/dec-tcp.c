@@ -1,4 +1,4 @@
-/* print-tcp.c - the TCP header, its options, and the payload window.
+/* dec-tcp.c - the TCP header, its options, and the payload window.
  *
  * `wire` is the IP payload length, so the payload ends where the datagram
  * ends: Ethernet padding after a bare ACK never becomes payload bytes.
@@ -27,43 +27,50 @@ static int opt_len_ok(int kind, size_t len)
 
 /* Parse the options in o.  When the snaplen cut the options area (cut != 0)
  * o holds only its captured part: the options in it are still reported, and
- * one running past its end is the cut (already flagged), not an error. */
+ * one running past its end is the cut (already flagged), not an error.
+ * Every read is checked (extract.h's get_*): the lengths come from the wire. */
 static void tcp_options(struct cur o, int cut, struct pkt *p)
 {
-	while (o.len > 0) {
-		int kind = o.p[0];
-		if (kind == TCPOPT_EOL)
-			return;
-		if (kind == TCPOPT_NOP) {
-			cur_skip(&o, 1);
+	uint8_t kind, len, b;
+	uint16_t w;
+	struct cur v;
+	while (get_u8(&o, &kind) == 0 && kind != TCPOPT_EOL) {
+		if (kind == TCPOPT_NOP)
 			continue;
-		}
-		if (cut && (o.len < 2 || o.p[1] > o.len))
+		if (get_u8(&o, &len) < 0 || (len >= 2 && len - 2u > o.len)) {
+			if (!cut)
+				pkt_fail(p, PKT_MALFORMED, "TCP: bad option length");
 			return;
-		if (o.len < 2 || o.p[1] < 2 || o.p[1] > o.len || !opt_len_ok(kind, o.p[1])) {
+		}
+		if (len < 2 || !opt_len_ok(kind, len) || cur_take(&o, len - 2u, &v) < 0) {
 			pkt_fail(p, PKT_MALFORMED, "TCP: bad option length");
 			return;
 		}
-		const uint8_t *v = o.p + 2;
 		switch (kind) {
-		case TCPOPT_MAXSEG:         p->mss = ld_be16(v); break;
+		case TCPOPT_MAXSEG:
+			if (get_be16(&v, &w) == 0)
+				p->mss = w;
+			break;
 		/* RFC 7323 2.3: a shift above 14 is used as 14. */
-		case TCPOPT_WINDOW:         p->wscale = (int8_t)(v[0] > 14 ? 14 : v[0]); break;
+		case TCPOPT_WINDOW:
+			if (get_u8(&v, &b) == 0)
+				p->wscale = (int8_t)(b > 14 ? 14 : b);
+			break;
 		case TCPOPT_SACK_PERMITTED: p->sack_ok = 1; break;
 		case TCPOPT_SACK:           p->has_sack = 1; break;
 		default: break;
 		}
-		cur_skip(&o, o.p[1]);
 	}
 }
 
 void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 {
 	const uint8_t *h = c.p;
-	p->kind = PK_TCP;
+	/* without the ports there is no flow: the frame stays PK_IP (F4) */
 	if (pkt_need(p, &c, wire, 20, "TCP: segment shorter than header",
 	             "TCP: header truncated") < 0)
 		return;
+	p->kind = PK_TCP;
 	p->sport = ld_be16(h);
 	p->dport = ld_be16(h + 2);
 	p->seq = ld_be32(h + 4);
@@ -93,4 +100,9 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 	p->paylen = (uint32_t)(wire - hlen);
 	if (p->cap_paylen < p->paylen)
 		pkt_fail(p, PKT_TRUNCATED, "TCP: payload truncated");
+	else if (!p->status && !p->no_pseudo) {
+		p->tcp_csum = CSUM_UNCHECKED;
+		p->tcp_seg = h;
+		p->tcp_seglen = (uint32_t)wire;
+	}
 }

@@ -1,4 +1,4 @@
-/* print-link.c - decode_frame(): the link layer, then hand-off by ethertype
+/* dec-link.c - decode_frame(): the link layer, then hand-off by ethertype
  * (or address family) to the network layer.
  *
  * Link types: Ethernet with any number of 802.1Q/802.1ad tags, Linux cooked
@@ -75,13 +75,15 @@ static int link_strip(struct pkt *p, struct cur *c, size_t *wire, size_t n,
 static void ethertype(uint16_t type, struct cur c, size_t wire, struct pkt *p)
 {
 	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_8021AD || type == ETHERTYPE_QINQ) {
-		const uint8_t *tag = c.p;
+		struct cur tag = c;
+		uint16_t tci;
 		if (link_strip(p, &c, &wire, 4, "VLAN: frame shorter than tag",
 		               "VLAN: tag truncated") < 0)
 			return;
+		if (get_be16(&tag, &tci) < 0 || get_be16(&tag, &type) < 0)
+			return;
 		if (!p->vlan)
-			p->vlan = ld_be16(tag) & 0x0fff;
-		type = ld_be16(tag + 2);
+			p->vlan = tci & 0x0fff;
 	}
 	switch (type) {
 	case ETHERTYPE_IP:   decode_ip(4, c, wire, p); break;

@@ -1,4 +1,4 @@
-/* print-arp.c - ARP for IPv4 over Ethernet (RFC 826).
+/* dec-arp.c - ARP for IPv4 over Ethernet (RFC 826).
  *
  * Only hardware type 1 / protocol 0x0800 with 6- and 4-byte addresses is
  * PK_ARP; other hardware or protocol types are counted as PK_OTHER.  The

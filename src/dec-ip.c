@@ -1,4 +1,4 @@
-/* print-ip.c - IPv4 and IPv6: addresses, TTL, id, fragments, the IPv6
+/* dec-ip.c - IPv4 and IPv6: addresses, TTL, id, fragments, the IPv6
  * extension header chain, then the upper layer.
  *
  * The datagram's own length field (IPv4 total length, IPv6 payload length)
@@ -52,8 +52,10 @@ static void ip4(struct cur c, size_t wire, struct pkt *p)
 		return;
 
 	size_t tot = ld_be16(h + 2);
-	if (tot == 0)           /* TSO/GSO send seen before segmentation (as tcpdump) */
+	if (tot == 0) {         /* TSO/GSO send seen before segmentation (as tcpdump) */
 		tot = wire;
+		p->no_pseudo = 1;
+	}
 	if (tot < hlen) {
 		pkt_fail(p, PKT_MALFORMED, "IPv4: total length < header length");
 		return;
@@ -67,6 +69,8 @@ static void ip4(struct cur c, size_t wire, struct pkt *p)
 	cur_skip(&c, hlen);
 	/* A non-first fragment starts in the middle of the upper-layer data. */
 	int proto = (ld_be16(h + 6) & 0x1fff) ? -1 : h[9];
+	if (ld_be16(h + 6) & 0x2000)
+		p->no_pseudo = 1;       /* a first fragment: the segment goes on elsewhere */
 	upper(proto, c, tot - hlen, 0, p);
 }
 
@@ -84,9 +88,12 @@ static int ip6_ext(int nh, struct cur *c, size_t *wlen, struct pkt *p)
 		             "IPv6: extension header truncated") < 0)
 			return -1;
 		const uint8_t *e = c->p;
+		if (nh == IPPROTO_ROUTING)
+			p->no_pseudo = 1;       /* the pseudo-header has the final destination */
 		if (nh == IPPROTO_FRAGMENT) {
 			if (ld_be16(e + 2) & 0xfff8)
 				return -1;      /* non-first fragment */
+			p->no_pseudo = 1;       /* a first fragment (or an atomic one) */
 			n = 8;
 		} else {
 			n = ((size_t)e[1] + 1) * 8;
@@ -112,8 +119,10 @@ static void ip6(struct cur c, size_t wire, struct pkt *p)
 	memcpy(p->dst, h + 24, 16);
 
 	size_t plen = ld_be16(h + 4);
-	if (plen == 0)          /* jumbogram / BIG TCP: the frame gives the length */
+	if (plen == 0) {        /* jumbogram / BIG TCP: the frame gives the length */
 		plen = wire - 40;
+		p->no_pseudo = 1;
+	}
 	if (plen > wire - 40) {
 		pkt_fail(p, PKT_MALFORMED, "IPv6: payload length beyond frame");
 		return;

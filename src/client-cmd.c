@@ -1,0 +1,311 @@
+/* client-cmd.c - the client's state table (name, stage, timeout, exit code,
+ * judge per state) and one function per command sent (perform_*) and per
+ * reply judged (on_*), in the manner of curl's lib/smtp.c. */
+#include "client-int.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE  65536       /* message written in blocks of this size */
+
+/* ---- sending ----------------------------------------------------------- */
+
+static struct sent_rec *add_rec(struct smtp *c)
+{
+	struct client_result *res = c->res;
+	if (res->nsent == c->rec_cap)   /* cannot happen: rec_cap covers every command */
+		return NULL;
+	struct sent_rec *r = &res->sent[res->nsent++];
+	memset(r, 0, sizeof *r);
+	r->off = r->end = res->bytes_out;
+	r->tls = res->tls.active;
+	return r;
+}
+
+/* Send one command line and wait in state `next` for its reply. */
+static void send_cmd(struct smtp *c, enum smtp_state next, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(c->cmd, sizeof c->cmd, fmt, ap);
+	va_end(ap);
+	state_set(c, next);
+	if (n < 0 || (size_t)n + 2 > CMD_MAX) {
+		client_fail(c, EX_USAGE_, "command longer than %d octets: %.40s...", CMD_MAX, c->cmd);
+		return;
+	}
+	struct sent_rec *r = add_rec(c);
+	if (!r) {
+		client_fail(c, EX_INTERNAL, "internal error: too many commands");
+		return;
+	}
+	smtp_command_verb(c->cmd, (size_t)n, r->verb);
+	tr_line(c, TR_SENT, c->cmd, (size_t)n);
+	memcpy(c->cmd + n, "\r\n", 2);
+	enum io io = client_write_all(c, c->cmd, (size_t)n + 2, state_timeout(c));
+	c->cmd[n] = '\0';
+	r->end = c->res->bytes_out;
+	if (io != IO_OK) {
+		char doing[CMD_MAX + 16];
+		snprintf(doing, sizeof doing, "sending %s", c->cmd);
+		client_io_fail(c, io, state_timeout(c), doing);
+	}
+}
+
+void perform_ehlo(struct smtp *c) { send_cmd(c, SMTP_EHLO, "EHLO %s", c->o->helo); }
+static void perform_helo(struct smtp *c) { send_cmd(c, SMTP_HELO, "HELO %s", c->o->helo); }
+static void perform_data(struct smtp *c) { send_cmd(c, SMTP_DATA, "DATA"); }
+static void perform_starttls(struct smtp *c) { send_cmd(c, SMTP_STARTTLS, "STARTTLS"); }
+
+static void perform_mail(struct smtp *c)
+{
+	send_cmd(c, SMTP_MAIL, "MAIL FROM:<%s>", c->o->from);
+}
+
+static void perform_rcpt(struct smtp *c)
+{
+	send_cmd(c, SMTP_RCPT, "RCPT TO:<%s>", c->o->to[c->rcpt_i]);
+}
+
+static void perform_quit(struct smtp *c)
+{
+	c->res->t_quit = client_now_real();
+	send_cmd(c, SMTP_QUIT, "QUIT");
+	if (c->state == SMTP_QUIT)
+		c->quit_sent = 1;
+}
+
+/* After a 4xx/5xx (or any unexpected reply): record the error, then say
+ * QUIT politely, as swaks does, before closing. */
+static void reply_fail(struct smtp *c, const struct smtp_reply *r, int code,
+                       const char *what)
+{
+	char rs[400];
+	reply_str(c, r, rs, sizeof rs);
+	client_fail(c, code, "%s: %s", what, rs);
+	c->quitting = 1;
+	perform_quit(c);
+}
+
+/* The dot-stuffed message, in blocks, each under the block timeout. */
+static void perform_body(struct smtp *c)
+{
+	size_t n;
+	char *wire = smtp_dot_stuff(c->o->msg ? c->o->msg : "", c->o->msg_len, &n);
+	state_set(c, SMTP_POSTDATA);
+	struct sent_rec *r = wire ? add_rec(c) : NULL;
+	if (!r) {
+		free(wire);
+		client_fail(c, EX_INTERNAL, "out of memory preparing the message");
+		return;
+	}
+	r->is_body = 1;
+	if (c->o->transcript)
+		tr_body(c, wire, n);
+	enum io io = IO_OK;
+	for (size_t i = 0; i < n && io == IO_OK; i += BLOCK_SIZE)
+		io = client_write_all(c, wire + i, n - i < BLOCK_SIZE ? n - i : BLOCK_SIZE,
+		                      c->o->to_s.block);
+	r->end = c->res->bytes_out;
+	free(wire);
+	if (io != IO_OK)
+		client_io_fail(c, io, c->o->to_s.block, "sending the message");
+}
+
+/* ---- judging replies ---------------------------------------------------- */
+
+/* A reply whose lines carry different codes is never a success (RFC 5321
+ * 4.2.1: every line of a reply carries the same code). */
+static int reply_is(const struct smtp *c, const struct smtp_reply *r, int code)
+{
+	return r->code == code && !c->rr.other_code;
+}
+
+static int positive(const struct smtp *c, const struct smtp_reply *r)
+{
+	return r->code / 100 == 2 && !c->rr.other_code;
+}
+
+static void on_greeting(struct smtp *c, const struct smtp_reply *r)
+{
+	if (reply_is(c, r, 220))
+		perform_ehlo(c);
+	else
+		reply_fail(c, r, EX_GREETING, "greeting was not 220");
+}
+
+/* After a 2xx to EHLO: STARTTLS as asked and offered, else on to MAIL. */
+static void after_ehlo(struct smtp *c, const struct smtp_reply *r)
+{
+	enum client_tls_mode m = c->o->tls.mode;
+	int offered = (c->res->caps.flags & SMTP_CAP_STARTTLS) != 0;
+	if (c->res->tls.active) {
+		perform_mail(c);
+	} else if (m == CLIENT_TLS_STARTTLS && !offered) {
+		reply_fail(c, r, EX_TLS, "--starttls: the server does not offer STARTTLS");
+	} else if (offered && (m == CLIENT_TLS_STARTTLS || m == CLIENT_TLS_MAY)) {
+		perform_starttls(c);
+	} else {
+		tr_printf(c, TR_INFO, "%s", !offered ? "STARTTLS not offered: going on without TLS" :
+		          m == CLIENT_TLS_NO ? "STARTTLS offered, not used (--no-starttls)" :
+		          "STARTTLS offered, not used (--starttls uses it)");
+		perform_mail(c);
+	}
+}
+
+static void on_ehlo(struct smtp *c, const struct smtp_reply *r)
+{
+	char what[CMD_MAX + 32];
+	if (positive(c, r)) {
+		c->res->got_ehlo = 1;
+		smtp_caps_parse(&c->res->caps, r->text, r->text_len);
+		after_ehlo(c, r);
+	} else if (r->code / 100 == 5 && !c->rr.other_code) {
+		/* RFC 5321 3.2: an old server may not know EHLO; try HELO. */
+		c->res->used_helo = 1;
+		perform_helo(c);
+	} else {
+		snprintf(what, sizeof what, "%s rejected", c->cmd);
+		reply_fail(c, r, EX_HELO, what);
+	}
+}
+
+/* 220: bytes the server sent after it are not replies (CVE-2011-0411):
+ * discarded and reported; then TLS, and EHLO again (RFC 3207 4.2). */
+static void on_starttls(struct smtp *c, const struct smtp_reply *r)
+{
+	if (reply_is(c, r, 220)) {
+		char peek[256];
+		size_t n = client_drain(c, peek, sizeof peek);
+		c->res->tls.discarded = n;
+		if (n)
+			tr_printf(c, TR_FAIL, "discarded %zu bytes the server sent after its 220 to "
+			          "STARTTLS, before TLS (an injection attempt or a broken server): "
+			          "\"%s\"", n, peek);
+		if (client_tls_start(c) == 0) {
+			c->res->got_ehlo = 0;
+			memset(&c->res->caps, 0, sizeof c->res->caps);
+			perform_ehlo(c);
+		}
+	} else if (c->o->tls.mode == CLIENT_TLS_STARTTLS) {
+		reply_fail(c, r, EX_TLS, "STARTTLS rejected");
+	} else {
+		tr_printf(c, TR_INFO, "STARTTLS refused: going on without TLS");
+		perform_mail(c);
+	}
+}
+
+static void on_helo(struct smtp *c, const struct smtp_reply *r)
+{
+	char what[CMD_MAX + 32];
+	if (positive(c, r)) {
+		perform_mail(c);
+	} else {
+		snprintf(what, sizeof what, "EHLO and %s rejected", c->cmd);
+		reply_fail(c, r, EX_HELO, what);
+	}
+}
+
+static void on_mail(struct smtp *c, const struct smtp_reply *r)
+{
+	char what[CMD_MAX + 32];
+	if (positive(c, r)) {
+		c->rcpt_i = 0;
+		perform_rcpt(c);
+	} else {
+		snprintf(what, sizeof what, "%s rejected", c->cmd);
+		reply_fail(c, r, EX_MAIL, what);
+	}
+}
+
+static void rcpt_refused(struct smtp *c, const struct smtp_reply *r)
+{
+	if (c->res->rcpt_rejected++ == 0) {
+		char rs[200];
+		reply_str(c, r, rs, sizeof rs);
+		snprintf(c->rcpt_err, sizeof c->rcpt_err, "%.80s rejected: %s", c->cmd, rs);
+	}
+}
+
+/* A rejected recipient does not end the dialogue while others may be
+ * accepted (RFC 5321 3.3); the mail goes to those that were. */
+static void on_rcpt(struct smtp *c, const struct smtp_reply *r)
+{
+	struct client_result *res = c->res;
+	if (positive(c, r)) {
+		res->rcpt_accepted++;
+	} else {
+		rcpt_refused(c, r);
+		if (r->code == 421 || c->rr.other_code == 421) {   /* the server is closing */
+			reply_fail(c, r, EX_RCPT, "server closing during RCPT TO");
+			return;
+		}
+	}
+	if (++c->rcpt_i < c->o->nto) {
+		perform_rcpt(c);
+	} else if (res->rcpt_accepted > 0) {
+		perform_data(c);
+	} else {
+		if (c->o->nto == 1)
+			client_fail(c, EX_RCPT, "%s", c->rcpt_err);
+		else
+			client_fail(c, EX_RCPT, "%d of %d recipients rejected: %s",
+			            res->rcpt_rejected, c->o->nto, c->rcpt_err);
+		c->quitting = 1;
+		perform_quit(c);
+	}
+}
+
+static void on_data(struct smtp *c, const struct smtp_reply *r)
+{
+	if (reply_is(c, r, 354))
+		perform_body(c);
+	else
+		reply_fail(c, r, EX_DATA, "DATA rejected");
+}
+
+static void on_postdata(struct smtp *c, const struct smtp_reply *r)
+{
+	if (positive(c, r))
+		perform_quit(c);
+	else
+		reply_fail(c, r, EX_MESSAGE, "message rejected after end of data");
+}
+
+static void on_quit(struct smtp *c, const struct smtp_reply *r)
+{
+	if (!reply_is(c, r, 221) && !c->quitting)
+		tr_printf(c, TR_INFO, "QUIT answered with %d, not 221", r->code);
+	state_set(c, SMTP_STOP);
+}
+
+/* ---- the state table ------------------------------------------------------ */
+
+#define T(f) offsetof(struct client_timeouts, f)
+
+static const struct state_info states[SMTP_LAST] = {
+	[SMTP_STOP] = { "STOP", STAGE_DONE, T(other), EX_INTERNAL, "", NULL },
+	[SMTP_CONNECT] = { "CONNECT", STAGE_CONNECT, T(connect), EX_CONNECT,
+	                   "the connection", NULL },
+	[SMTP_GREETING] = { "GREETING", STAGE_GREETING, T(greeting), EX_GREETING,
+	                    "the greeting", on_greeting },
+	[SMTP_EHLO] = { "EHLO", STAGE_EHLO, T(other), EX_HELO, "the reply to EHLO", on_ehlo },
+	[SMTP_HELO] = { "HELO", STAGE_HELO, T(other), EX_HELO, "the reply to HELO", on_helo },
+	[SMTP_MAIL] = { "MAIL", STAGE_MAIL, T(mail), EX_MAIL, "the reply to MAIL FROM", on_mail },
+	[SMTP_RCPT] = { "RCPT", STAGE_RCPT, T(rcpt), EX_RCPT, "the reply to RCPT TO", on_rcpt },
+	[SMTP_DATA] = { "DATA", STAGE_DATA, T(data), EX_DATA, "the reply to DATA", on_data },
+	[SMTP_POSTDATA] = { "POSTDATA", STAGE_BODY, T(final), EX_MESSAGE,
+	                    "the reply to the end of data", on_postdata },
+	[SMTP_QUIT] = { "QUIT", STAGE_QUIT, T(other), EX_LOST, "the reply to QUIT", on_quit },
+	[SMTP_STARTTLS] = { "STARTTLS", STAGE_TLS, T(other), EX_TLS, "the reply to STARTTLS",
+	                    on_starttls },
+	[SMTP_TLS] = { "TLS", STAGE_TLS, T(other), EX_TLS, "the TLS handshake", NULL },
+};
+
+const struct state_info *state_info(enum smtp_state s)
+{
+	return &states[s < SMTP_LAST ? s : SMTP_STOP];
+}
