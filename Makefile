@@ -40,7 +40,7 @@ $(BUILD)/libsmtptrace.a: $(LIB_OBJ)
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/test_%: tests/unit/test_%.c tests/unit/unit.h $(BUILD)/libsmtptrace.a
+$(BUILD)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/libsmtptrace.a
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libsmtptrace.a $(LDLIBS)
 
 $(BUILD)/gencap: bench/gencap.c

@@ -179,6 +179,8 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 	*co = (struct client_opts){
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
+		.msg8 = r->in.msg8, .msg8_len = r->in.msg8_len,
+		.pipeline = a->pipeline, .quit_after = a->quit_after,
 		.transcript = a->quiet ? NULL : a->oo.format == OUT_JSON ? stderr : stdout,
 		.color = a->oo.color, .interrupted = &interrupted,
 		.server_name = r->in.host, .tls = a->tls,

@@ -2,6 +2,7 @@
  * line, the body with CRLF line endings.  The body is not folded or
  * rewrapped; only its line endings are normalised. */
 #include "msg.h"
+#include "mime.h"
 #include "client.h"
 
 #include <stdio.h>
@@ -220,7 +221,7 @@ char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t err
 	}
 	time_t t = o->date ? o->date : time(NULL);
 	const char *body = o->body ? o->body : "";
-	long hl = o->raw ? header_block_len(body, o->body_len) : -1;
+	long hl = o->raw && !o->mime ? header_block_len(body, o->body_len) : -1;
 	if (hl > 0 && (has_field(body, (size_t)hl, "From") ||
 	               has_field(body, (size_t)hl, "Subject"))) {
 		/* The user wrote the headers: add only what a message must have. */
@@ -236,11 +237,18 @@ char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t err
 		if (o->subject)
 			put_subject(f, o->subject);
 		put_message_id(f, o, t);
-		fputs("MIME-Version: 1.0\r\n"
-		      "Content-Type: text/plain; charset=utf-8\r\n"
-		      "Content-Transfer-Encoding: 8bit\r\n\r\n", f);
+		if (o->mime && mime_write(f, o->mime, err, errlen)) {
+			fclose(f);
+			free(buf);
+			return NULL;
+		}
+		if (!o->mime)
+			fputs("MIME-Version: 1.0\r\n"
+			      "Content-Type: text/plain; charset=utf-8\r\n"
+			      "Content-Transfer-Encoding: 8bit\r\n\r\n", f);
 	}
-	put_crlf(f, body, o->body_len);
+	if (!o->mime)
+		put_crlf(f, body, o->body_len);
 	if (ferror(f) | fclose(f)) {
 		free(buf);
 		snprintf(err, errlen, "out of memory building the message");
