@@ -75,6 +75,7 @@ static int quit_at(struct smtp *c, int point)
 /* A reason found before sending a command: recorded, then QUIT. */
 static void refuse(struct smtp *c, int code, const char *why)
 {
+	state_set(c, SMTP_MAIL);        /* the stage it stopped: MAIL FROM, unsent */
 	client_fail(c, code, "%s", why);
 	c->quitting = 1;
 	perform_quit(c);

@@ -141,7 +141,7 @@ static int open_capture(struct send_run *r)
 		.ifname = r->a->iface ? r->a->iface : r->ri.ifname,
 		.local = (const struct sockaddr *)&r->local, .remote = r->ai->ai_addr,
 		.nexthop = r->ri.loopback ? NULL : (const struct sockaddr *)&r->ri.nexthop,
-		.expect_bytes = r->in.msg_len,
+		.expect_bytes = r->in.msg8_len > r->in.msg_len ? r->in.msg8_len : r->in.msg_len,
 	};
 
 	r->cap = capture_new(&co, err, sizeof err);

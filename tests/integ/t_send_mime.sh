@@ -41,4 +41,6 @@ grep -q ' -> MAIL FROM:<student@lab.test> SIZE=[0-9]* BODY=8BITMIME$' "$T_OUT" |
 cmds=$(tshark -r "$LAB_DIR/mime.pcapng" -Y 'smtp.req.command == "MAIL"' \
 	-T fields -e smtp.req.command 2>/dev/null)
 [ "$cmds" = "MAIL,RCPT,DATA" ] || { t_note "tshark: '$cmds'"; t_fail "MAIL, RCPT and DATA not in one segment"; }
+grep -Eq 'Sender check: ([0-9]+) of \1 writes found' "$T_OUT" ||
+	{ t_show "$T_OUT"; t_fail "the timeline does not find every write of the pipelined group"; }
 t_pass "MIME message delivered intact (every part byte-identical); pipelined MAIL,RCPT,DATA in one segment"

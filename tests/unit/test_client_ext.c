@@ -68,6 +68,7 @@ static void test_pipeline(void)
 	o.pipeline = 1;
 	run(s3, &o, EX_EXTENSION, "EHLO/250 QUIT/221", &r, &f, &tr);
 	CHECK_STR(r.error, "--pipeline: the server does not offer PIPELINING");
+	CHECK(r.stage == STAGE_MAIL);
 	done(&r, tr);
 }
 
