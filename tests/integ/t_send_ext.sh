@@ -31,8 +31,23 @@ check_stage mail "EHLO MAIL QUIT"
 check_stage rcpt "EHLO MAIL RCPT QUIT"
 check_stage data "EHLO MAIL RCPT DATA QUIT"
 
+# With STARTTLS offered: ehlo stops before STARTTLS, tls after the TLS
+# handshake and the EHLO inside it (judged from the transcript: the capture
+# holds that part encrypted).
+lab_postfix_start --tls --port 587 --name pftls || t_fail "postfix with TLS did not start"
+for stage in ehlo tls; do
+	st_send --server "$LAB_SERVER_IP:587" --from student@lab.test --to ta@lab.test \
+		--body "hi" --starttls --insecure --quit-after $stage --timeout 20 \
+		-w "$LAB_DIR/tls-$stage.pcapng" --no-color
+	t_expect_rc 0
+	sent=$(sed -n 's/^ -> \([A-Z]*\).*/\1/p' "$T_OUT" | tr '\n' ' ')
+	want="EHLO QUIT "; [ $stage = tls ] && want="EHLO STARTTLS EHLO QUIT "
+	[ "$sent" = "$want" ] && grep -q -- "--quit-after $stage: stopping here" "$T_OUT" ||
+		{ t_show "$T_OUT"; t_fail "--quit-after $stage with STARTTLS: sent '$sent', want '$want'"; }
+done
+
 st_send --server "$LAB_SERVER_IP" --from student@lab.test --to "bö@lab.test" \
 	--body "hi" --timeout 20 --no-capture --no-color
 t_expect_rc 19
 grep -q "does not offer SMTPUTF8" "$T_OUT" "$T_ERR" || { t_show "$T_OUT" "$T_ERR"; t_fail "no SMTPUTF8 error"; }
-t_pass "--quit-after stops at each of 8 stages with QUIT; SMTPUTF8 refused clearly (exit 19)"
+t_pass "--quit-after stops at each of 8 stages with QUIT (ehlo/tls also around STARTTLS); SMTPUTF8 refused clearly (exit 19)"
