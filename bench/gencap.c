@@ -1,6 +1,6 @@
 /* gencap.c - deterministic generator of a large, realistic SMTP capture.
  *
- *   gencap -o FILE [-p PACKETS] [-s SEED] [-c CONCURRENT] [-n]
+ *   gencap -o FILE [-p PACKETS] [-s SEED] [-c CONCURRENT] [-m MIX] [-n]
  *
  * Writes a classic pcap file (Ethernet, microsecond timestamps; -n for
  * nanosecond timestamps) holding exactly PACKETS frames (default 1,000,000)
@@ -14,6 +14,12 @@
  * acknowledgement numbers, lengths and timestamps are exact; TCP checksums
  * are left zero (IPv4 header checksums are computed).  Sessions still open
  * when the packet budget runs out are simply cut, as in a real capture.
+ *
+ * -m mail, the second traffic mix, looks more like a real mail server's day:
+ * every body is tens of kilobytes (8..128 KB, log-uniform), each message
+ * goes to 2..8 recipients, and a quarter of the sessions run on port 10025,
+ * which no tool knows as SMTP (smtptrace finds them by content; tshark is
+ * told with -d).  The default mix (-m bench) is unchanged byte for byte.
  *
  * The same arguments always produce the same bytes.  A summary of what was
  * written (sessions, commands, ...) goes to stderr. */
@@ -221,13 +227,13 @@ struct sess {
 	uint32_t rtt;           /* ns */
 	int close_by_server;
 
-	struct msg msgs[24];
+	struct msg msgs[32];
 	int nmsg, mi;
 	uint32_t moff;
 	int segs, pending_ack, pending_retx;
 	uint32_t retx_off, retx_len, retx_seq;
 
-	char text[2048];
+	char text[4096];
 	uint32_t textlen;
 	char hdr[1024];
 	uint32_t hdrlen;
@@ -258,6 +264,8 @@ static uint64_t st_packets, st_bytes, st_sessions, st_done, st_cmd_frames,
 	st_cmds, st_retx, st_v6, st_pipelined, st_arp, st_body_segs;
 static uint64_t last_ts;
 static int nsec_mode;
+static int mix_mail;            /* -m mail */
+#define MAX_RCPT 8
 static uint64_t target_packets;
 
 static void add_server(int v6, const char *addr_bytes, const char *name, int idx)
@@ -375,7 +383,10 @@ static void sess_init(struct sess *s, uint64_t t, uint32_t id)
 	if (cl->next_port < 32768 || cl->next_port > 60999)
 		cl->next_port = 32768;
 	uint64_t pr = rr(0, 99);
-	s->port[DIR_S] = pr < 80 ? 25 : pr < 92 ? 587 : 2525;
+	if (mix_mail)
+		s->port[DIR_S] = pr < 60 ? 25 : pr < 75 ? 587 : 10025;
+	else
+		s->port[DIR_S] = pr < 80 ? 25 : pr < 92 ? 587 : 2525;
 
 	s->mss = s->v6 ? 1428 : 1448;   /* 1500 MTU, with the timestamp option */
 	s->seq[DIR_C] = (uint32_t)rnd();
@@ -397,7 +408,8 @@ static void sess_init(struct sess *s, uint64_t t, uint32_t id)
 	/* the body: 80% small (1..64 KB), 20% large (64 KB..2 MB),
 	 * log-uniformly spread */
 	double lo, octaves;
-	if (chance(0.8)) { lo = 1024; octaves = 6; } else { lo = 65536; octaves = 5; }
+	if (mix_mail) { lo = 8192; octaves = 4; }   /* -m mail: 8..128 KB */
+	else if (chance(0.8)) { lo = 1024; octaves = 6; } else { lo = 65536; octaves = 5; }
 	double e = (double)(rnd() >> 11) * (1.0 / 9007199254740992.0) * octaves;
 	int ei = (int)e;
 	/* lo * 2^e, the fractional octave interpolated linearly */
@@ -441,8 +453,8 @@ static void sess_init(struct sess *s, uint64_t t, uint32_t id)
 		"250-%s\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n250-VRFY\r\n"
 		"250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
 		"250-DSN\r\n250 SMTPUTF8\r\n", sv->name);
-	int nrcpt = (int)rr(1, 5);
-	int ok[5];
+	int nrcpt = mix_mail ? (int)rr(2, MAX_RCPT) : (int)rr(1, 5);
+	int ok[MAX_RCPT];
 	int nok = 0;
 	for (int i = 0; i < nrcpt; i++) {
 		ok[i] = !chance(0.15);
@@ -450,7 +462,7 @@ static void sess_init(struct sess *s, uint64_t t, uint32_t id)
 	}
 	if (!nok)
 		ok[0] = 1;
-	char rcpt[5][80];
+	char rcpt[MAX_RCPT][80];
 	for (int i = 0; i < nrcpt; i++) {
 		/* one PRNG call a statement: argument order is unspecified */
 		const char *u = users[rr(0, NUSERS - 1)];
@@ -864,10 +876,12 @@ static void heap_up(int i)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: gencap -o FILE [-p PACKETS] [-s SEED] [-c CONCURRENT] [-n]\n"
+		"usage: gencap -o FILE [-p PACKETS] [-s SEED] [-c CONCURRENT] [-m MIX] [-n]\n"
 		"  -p PACKETS    frames to write (default 1000000)\n"
 		"  -s SEED       PRNG seed (default 1); same arguments, same bytes\n"
 		"  -c N          sessions open at once (default 300)\n"
+		"  -m MIX        bench (default) or mail: bodies of 8..128 KB, 2..8\n"
+		"                recipients, a quarter of the sessions on port 10025\n"
 		"  -n            nanosecond-resolution pcap (default microsecond)\n");
 	exit(2);
 }
@@ -879,13 +893,19 @@ int main(int argc, char **argv)
 	int conc = 300;
 	target_packets = 1000000;
 	int c;
-	while ((c = getopt(argc, argv, "o:p:s:c:nh")) != -1) {
+	while ((c = getopt(argc, argv, "o:p:s:c:m:nh")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'p': target_packets = strtoull(optarg, NULL, 0); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'c': conc = atoi(optarg); break;
 		case 'n': nsec_mode = 1; break;
+		case 'm':
+			if (strcmp(optarg, "mail") == 0)
+				mix_mail = 1;
+			else if (strcmp(optarg, "bench") != 0)
+				usage();
+			break;
 		default: usage();
 		}
 	}

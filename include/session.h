@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "smtp_line.h"
+#include "app.h"
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
@@ -52,6 +53,12 @@ struct frame_rec {
 };
 
 enum ex_kind { EXK_GREETING, EXK_COMMAND, EXK_BODY, EXK_AUTH, EXK_REPLY };
+/* Why a reply has no command: it came before the command `before` was sent
+ * (UNEXP_BEFORE); its code cannot answer the command waiting (220, 221,
+ * 235, 334, 354 to another command), so it came before that command's
+ * reply (UNEXP_REPLY); or the capture started after its command
+ * (UNEXP_START). */
+enum { UNEXP_NONE, UNEXP_BEFORE, UNEXP_REPLY, UNEXP_START };
 
 struct exchange {
 	uint8_t kind;
@@ -65,6 +72,11 @@ struct exchange {
 	char *reply_text;        /* first line's text (capped) */
 	int reply_inconsistent;
 	int pipelined;           /* sent before the previous command's reply */
+	uint8_t unexpected;      /* EXK_REPLY: UNEXP_* */
+	char before[16];         /* EXK_REPLY: the verb it came before (UNEXP_BEFORE/_REPLY) */
+	uint8_t stray;           /* EXK_COMMAND: message text after a '.' the client did not stuff */
+	uint8_t plain;           /* parsed from decrypted TLS: offsets are plaintext offsets
+	                          * (tls_plain_to_stream maps them to the stream) */
 	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
 };
@@ -77,13 +89,8 @@ struct body_info {
 	char *from, *to, *subject, *msgid, *date;
 	int in_headers;
 	int complete;            /* end of data seen */
+	int unstuffed_dot;       /* ended early by a line '.' the client did not stuff */
 };
-
-struct dissector;            /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
- * is followed by '.'; returns its index (not counted), or n. */
-size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
-
-/* smtp.c */
 
 /* Per direction.  The fields every segment touches come first, packed,
  * so a segment costs few cache lines; counters and the queue follow. */
@@ -112,20 +119,44 @@ struct dirstate {
 	uint32_t retrans, ooo, dupacks, zerowin, keepalive, overmss;
 };
 
+/* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES
+ * exchanges are kept (commands, and replies with no command, past that are
+ * counted in ex_dropped), at most SMTP_MAX_RCPTS recipients (nrcpt counts
+ * them all). */
+#define SMTP_MAX_EXCHANGES 10000
+#define SMTP_MAX_RCPTS     1000
+struct smtp_summary {
+	char helo[64];           /* HELO/EHLO/LHLO argument, last one */
+	char mail_from[128];     /* first MAIL FROM path */
+	char **rcpt;             /* RCPT TO paths in order, each at most 127 bytes */
+	uint32_t nrcpt;          /* RCPT commands (may exceed the kept ones) */
+	uint32_t nrcpt_kept;
+	uint32_t transactions;   /* MAIL commands */
+	int codes[16];           /* the first reply codes */
+	int ncodes;
+	uint64_t ex_dropped;     /* commands/replies not kept past SMTP_MAX_EXCHANGES */
+	uint64_t held_dropped;   /* client bytes past the hold limit (replayed as a gap) */
+	int midstream;           /* the capture starts after the session did (no SYN) */
+	uint64_t skipped[2];     /* bytes not parsed before SMTP resynchronised, per direction */
+};
+
 struct session {
 	/* looked at for every frame */
 	int family;
 	uint16_t cport, sport;
 	uint8_t cip[16], sip[16];
 	int8_t is_smtp;          /* 1 smtp, 0 undecided, -1 not smtp */
+	uint8_t nprobe[2];       /* undecided: first bytes of each side (< 4) */
+	uint8_t probe[2][4];
+	uint64_t probe_off[2];
 	uint8_t closed;          /* FIN both ways + ACK, or RST */
 	uint8_t hlen;
 	char history[21];        /* Zeek-style; at most one of each letter */
 	uint64_t hseen;          /* letters in history, bit (c - 'A') */
-	struct dissector *ds;
 	uint64_t first_ts, last_ts;
 	struct dirstate d[2];
 	/* the rest */
+	struct app_stack app;    /* application parsers (app.h) */
 	void *owner;             /* the engine's flow that holds it */
 	void *eng;               /* the engine */
 	uint32_t index;          /* 1-based, in order of first SMTP frame */
@@ -135,7 +166,6 @@ struct session {
 	size_t nframes, capframes;
 	struct exchange *ex;
 	size_t nex, capex;
-	uint32_t transactions;   /* MAIL commands */
 	int tls_implicit;        /* SMTPS */
 	int starttls;            /* STARTTLS accepted */
 	uint64_t tls_off[2];     /* from these offsets on, bytes are TLS */
@@ -143,9 +173,7 @@ struct session {
 	int first_closer;        /* DIR_C2S / DIR_S2C / -1 */
 	int cut_short;           /* the input ended before the session did */
 	int done;                /* ready to print */
-	char helo[64], mail_from[128], rcpts[1024];
-	int nrcpt;
-	int codes[16]; int ncodes;
+	struct smtp_summary smtp;/* what the SMTP dialogue said (smtp-*.c writes it) */
 	uint64_t frames_dropped; /* frame records not kept (cap or memory budget) */
 	int idle_expired;        /* ended by the idle timeout (cut_short set too) */
 };
@@ -170,13 +198,16 @@ void reasm_free(struct session *s);
  * is followed by '.'; returns its index (not counted), or n. */
 size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
 
-/* smtp.c */
-struct dissector *smtp_new(struct session *s, int show_secrets);
+/* smtp-diss.c: the session's application parsers (app.h), SMTP first (TLS
+ * first with tls_implicit); these wrap app_open/app_data/app_gap/app_end/
+ * app_close on s->app. */
+void smtp_new(struct session *s, int show_secrets);
 void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
 void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
 void smtp_end(struct session *s);
 void smtp_free(struct session *s);
-/* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1 can't tell yet */
+/* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1
+ * can't tell yet (fewer than 4 bytes that could begin SMTP).  Pure. */
 int smtp_looks_like(int dir, const uint8_t *p, size_t n);
 size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap);
 

@@ -143,9 +143,12 @@ void tlw_trouble_s2c(const struct timeline *t, struct sbuf *b);
 void tlw_duration(const struct timeline *t, struct sbuf *b);     /* "Duration: ...; closed by ...; history" */
 void tlw_sender_check(const struct timeline *t, struct sbuf *b);
 void tlw_cut_short(const struct timeline *t, struct sbuf *b);
+void tlw_midstream(const struct timeline *t, struct sbuf *b);     /* "Note: the capture starts after ..." */
+void tlw_not_kept(const struct timeline *t, struct sbuf *b);      /* exchanges over the session's bound */
+void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */
 /* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
  * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */
-enum { TLW_MESSAGE_LINES = 7 };
+enum { TLW_MESSAGE_LINES = 8 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
 
 /* internal to the timeline-*.c files */

@@ -1,7 +1,10 @@
 #!/bin/sh
 # scripts/deps.sh - install what smtptrace needs to build, test and demo
-# (Debian 12).  Idempotent: installs only the packages that are missing
-# (apt-get update once, only then).  Starts and enables no service: postfix
+# (Debian 12).  Idempotent: when every tool the build and the tests use
+# works (probed directly, so also on other systems and as non-root) it does
+# nothing; otherwise it installs the Debian packages that are missing
+# (apt-get update once, only then), and fails only when something is
+# missing and it cannot install (not root, or no apt).  Starts and enables no service: postfix
 # is preseeded to "No configuration", dumpcap is not made setuid.
 #   -q   quiet: print only what is installed and errors
 set -eu
@@ -21,6 +24,61 @@ libnet-ssleay-perl libio-socket-ssl-perl libio-socket-inet6-perl
 libauthen-sasl-perl libnet-dns-perl msmtp curl ca-certificates clang
 cppcheck clang-tidy dnsmasq-base openssl procps bsdutils"
 
+# What the build and the tests call, probed directly: on a machine where
+# all of it works (installed by any means, Debian or not, root or not) there
+# is nothing to do.  "NAME:COMMAND" pairs, COMMAND run by sh.
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+PROBES='cc:have cc
+make:have make
+pkg-config:have pkg-config
+libpcap:pkg-config --exists libpcap || [ -f /usr/include/pcap/pcap.h ]
+openssl-dev:pkg-config --exists libssl libcrypto
+libmagic:pkg-config --exists libmagic || [ -f /usr/include/magic.h ]
+ip:have ip
+ss:have ss
+ethtool:have ethtool
+python3:[ -x /usr/bin/python3 ]
+aiosmtpd:/usr/bin/python3 -c "import aiosmtpd"
+postfix:have postfix
+tshark:have tshark
+dumpcap:have dumpcap
+editcap:have editcap
+swaks:have swaks
+swaks-perl-modules:perl -MNet::SSLeay -MIO::Socket::SSL -MIO::Socket::INET6 -MAuthen::SASL -MNet::DNS -e 1
+msmtp:have msmtp
+curl:have curl
+ca-certificates:[ -d /etc/ssl/certs ]
+clang:have clang
+cppcheck:have cppcheck
+clang-tidy:have clang-tidy
+dnsmasq:have dnsmasq
+openssl:have openssl
+pgrep:have pgrep
+script:have script
+timeout:have timeout'
+absent=
+nl='
+'
+IFS_=$IFS; IFS=$nl
+for pr in $PROBES; do
+	IFS=$IFS_
+	if ! sh -c "have() { command -v \"\$1\" >/dev/null 2>&1 || [ -x \"/usr/sbin/\$1\" ] || [ -x \"/sbin/\$1\" ]; }; ${pr#*:}" >/dev/null 2>&1; then
+		absent="$absent ${pr%%:*}"
+	fi
+	IFS=$nl
+done
+IFS=$IFS_
+if [ -z "$absent" ]; then
+	say "all tools present"
+	exit 0
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing:$absent" >&2
+	echo "deps: this script installs only on Debian (apt); install them with your package manager" >&2
+	exit 1
+fi
+
 missing=
 for p in $PKGS; do
 	if ! dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
@@ -29,12 +87,12 @@ for p in $PKGS; do
 done
 
 if [ -z "$missing" ]; then
-	say "all packages present"
-	exit 0
+	echo "deps: missing:$absent, although every package is installed (check PATH)" >&2
+	exit 1
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing:$missing - run as root (or: sudo sh scripts/deps.sh)" >&2
+	echo "deps: missing:$absent (packages:$missing) - run as root (or: sudo sh scripts/deps.sh)" >&2
 	exit 1
 fi
 

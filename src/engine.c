@@ -33,12 +33,32 @@ static void hist(struct session *s, char c)
 		s->history[s->hlen++] = c;
 }
 
-/* ---- reassembly sink: decide SMTP on the first bytes, then dissect ------- */
+/* ---- reassembly sink: decide SMTP on the first bytes, then dispatch ------- */
 
+/* Decide on the first bytes of a side, joined with the ones that could not
+ * decide yet ("22" | "0 mx..."). */
+static int sink_detect(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
+{
+	uint8_t buf[16];
+	size_t k = s->nprobe[dir], add = n < sizeof buf - k ? n : sizeof buf - k;
+	memcpy(buf, s->probe[dir], k);
+	memcpy(buf + k, p, add);
+	int r = app_smtp.detect(dir, buf, k + add);
+	if (r < 0 && k + n < sizeof s->probe[dir]) {
+		if (!k)
+			s->probe_off[dir] = off;
+		memcpy(s->probe[dir] + k, p, n);
+		s->nprobe[dir] = (uint8_t)(k + n);
+	}
+	return r;
+}
+
+/* Bytes go to the session's application parsers (app.h): SMTP, which hands
+ * the rest of each direction to the TLS record parser at STARTTLS. */
 static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
 {
 	if (s->is_smtp == 0) {
-		int r = smtp_looks_like(dir, p, n);
+		int r = sink_detect(s, dir, off, p, n);
 		if (r < 0)
 			return;
 		if (r == 0) {
@@ -50,15 +70,18 @@ static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p
 		}
 		became_smtp(s->eng, s->owner);
 		adopt_arp(s->eng, s);
+		for (int d = 0; d < 2; d++)    /* the bytes that could not decide */
+			if (s->nprobe[d] && (d != dir || s->probe_off[d] < off))
+				app_data(&s->app, d, s->probe_off[d], s->probe[d], s->nprobe[d]);
 	}
 	if (s->is_smtp == 1)
-		smtp_data(s, dir, off, p, n);
+		app_data(&s->app, dir, off, p, n);
 }
 
 static void sink_gap(struct session *s, int dir, uint64_t off, uint64_t n)
 {
 	if (s->is_smtp == 1)
-		smtp_gap(s, dir, off, n);
+		app_gap(&s->app, dir, off, n);
 }
 
 static const struct reasm_sink sink = { sink_data, sink_gap };

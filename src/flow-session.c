@@ -59,8 +59,7 @@ void became_smtp(struct engine *e, struct flow *f)
 	struct session *s = &f->s;
 	s->is_smtp = 1;
 	s->index = ++e->next_index;
-	if (!smtp_new(s, e->o.show_secrets))
-		out_of_memory("dissector");
+	smtp_new(s, e->o.show_secrets);      /* allocation failure is exit 70 (util-mem.h) */
 	if (e->qn == e->qcap) {
 		size_t live = 0;
 		for (size_t i = 0; i < e->qn; i++)

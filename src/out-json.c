@@ -67,20 +67,26 @@ static void json_head(struct out_ctx *c, const struct timeline *t)
 static void json_envelope(FILE *o, const struct session *s)
 {
 	fputs(",\"helo\":", o);
-	json_put_str(o, s->helo[0] ? s->helo : NULL);
+	json_put_str(o, s->smtp.helo[0] ? s->smtp.helo : NULL);
 	fputs(",\"mail_from\":", o);
-	json_put_str(o, s->mail_from[0] || s->transactions ? s->mail_from : NULL);
+	json_put_str(o, s->smtp.mail_from[0] || s->smtp.transactions ? s->smtp.mail_from : NULL);
 	fputs(",\"rcpt_to\":[", o);
-	const char *p = s->rcpts;
-	for (int first = 1; *p; first = 0) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (!first)
+	for (uint32_t i = 0; i < s->smtp.nrcpt_kept; i++) {
+		if (i)
 			putc(',', o);
-		json_put(o, p, n < 255 ? n : 255);
-		p += n + (e ? 1 : 0);
+		json_put_str(o, s->smtp.rcpt[i]);
 	}
-	fputs("],\"stats\":{", o);
+	fputs("]", o);
+	/* what the dissector's bounds left out, only when something was */
+	if (s->smtp.nrcpt > s->smtp.nrcpt_kept)
+		fprintf(o, ",\"rcpt_to_not_kept\":%u", s->smtp.nrcpt - s->smtp.nrcpt_kept);
+	if (s->smtp.midstream)
+		fprintf(o, ",\"started_mid_session\":{\"c2s_skipped\":%llu,\"s2c_skipped\":%llu}",
+		        (unsigned long long)s->smtp.skipped[DIR_C2S],
+		        (unsigned long long)s->smtp.skipped[DIR_S2C]);
+	if (s->smtp.ex_dropped)
+		fprintf(o, ",\"exchanges_not_kept\":%llu", (unsigned long long)s->smtp.ex_dropped);
+	fputs(",\"stats\":{", o);
 	for (int d = 0; d < 2; d++) {
 		const struct dirstate *ds = &s->d[d];
 		fprintf(o, "%s\"%s\":{\"frames\":%llu,\"bytes\":%llu,\"payload\":%llu,\"retransmissions\":%u,"
@@ -133,6 +139,10 @@ static void json_message(FILE *o, const struct body_info *b)
 	        (unsigned long long)b->lines, (unsigned long long)b->stuffed,
 	        (unsigned long long)b->gap, b->complete ? "true" : "false");
 	json_put_str(o, b->from);
+	if (b->gap)
+		fputs(",\"size_approximate\":true", o);
+	if (b->unstuffed_dot)
+		fputs(",\"unstuffed_dot\":true", o);
 	fputs(",\"to\":", o); json_put_str(o, b->to);
 	fputs(",\"subject\":", o); json_put_str(o, b->subject);
 	fputs(",\"message_id\":", o); json_put_str(o, b->msgid);

@@ -19,15 +19,26 @@ static void put_path(FILE *o, const char *key, const char *path)
 	putc_unlocked('>', o);
 }
 
+/* " to=<a@b,c@d>", or " to=-" */
+static void put_rcpts(FILE *o, const struct session *s)
+{
+	PUT_LIT(o, " to=");
+	for (uint32_t i = 0; i < s->smtp.nrcpt_kept; i++) {
+		putc_unlocked(i ? ',' : '<', o);
+		put_safe(o, s->smtp.rcpt[i]);
+	}
+	putc_unlocked(s->smtp.nrcpt_kept ? '>' : '-', o);
+}
+
 static void put_codes(FILE *o, const struct session *s)
 {
 	PUT_LIT(o, " codes=");
-	for (int i = 0; i < s->ncodes; i++) {
+	for (int i = 0; i < s->smtp.ncodes; i++) {
 		if (i)
 			putc_unlocked(',', o);
-		put_u(o, (uint64_t)s->codes[i]);
+		put_u(o, (uint64_t)s->smtp.codes[i]);
 	}
-	if (!s->ncodes)
+	if (!s->smtp.ncodes)
 		putc_unlocked('-', o);
 }
 
@@ -46,9 +57,9 @@ void summary_session(void *ctx, const struct session *s, const struct timeline *
 	putc_unlocked(' ', o);
 	fputs_unlocked(sv, o);
 	PUT_LIT(o, " helo=");
-	put_safe(o, s->helo[0] ? s->helo : "-");
-	put_path(o, " from=", s->transactions ? s->mail_from : NULL);
-	put_path(o, " to=", s->nrcpt ? s->rcpts : NULL);
+	put_safe(o, s->smtp.helo[0] ? s->smtp.helo : "-");
+	put_path(o, " from=", s->smtp.transactions ? s->smtp.mail_from : NULL);
+	put_rcpts(o, s);
 	put_codes(o, s);
 	PUT_LIT(o, " c2s=");
 	put_u(o, s->d[0].paybytes);

@@ -91,6 +91,28 @@ static const char *tls_words(int type)
 	       type == 21 ? "TLS alert" : type == 20 ? "TLS change cipher spec" : "TLS (continuation)";
 }
 
+/* The TLS record parser's words when it has them (app.h), else the first
+ * byte's record type. */
+static void tls_role_words(const struct timeline *t, const struct frame_rec *f,
+                           const struct tl_role *r, struct sbuf *b)
+{
+	char lb[200];
+	if (app_label(&t->s->app, f->dir, f->off, f->len, lb, sizeof lb))
+		sb_str(b, lb);
+	else
+		sb_str(b, tls_words(r->arg));
+}
+
+static void unexpected_words(const struct exchange *x, const char *meaning, struct sbuf *b)
+{
+	if (x->unexpected == UNEXP_START)
+		sb_add(b, "reply to a command before the capture %d (%s)", x->reply_code, meaning);
+	else
+		sb_add(b, "%s%s %d (%s)", x->unexpected == UNEXP_REPLY ?
+		       "unexpected reply before the reply to " : "unexpected reply before ",
+		       x->before, x->reply_code, meaning);
+}
+
 static void reply_words(const struct session *s, const struct tl_role *r, struct sbuf *b)
 {
 	const struct exchange *x = &s->ex[r->ex];
@@ -103,6 +125,8 @@ static void reply_words(const struct session *s, const struct tl_role *r, struct
 	const char *meaning = smtp_code_meaning(x->reply_code);
 	if (r->kind == TLR_GREETING)
 		sb_add(b, "greeting %d (%s)", x->reply_code, meaning);
+	else if (x->kind == EXK_REPLY && x->unexpected)
+		unexpected_words(x, meaning, b);
 	else if (r->kind == TLR_REPLY_ORPHAN)
 		sb_add(b, "%s %d (%s)", orphan[r->arg], x->reply_code, meaning);
 	else if (x->kind == EXK_BODY)
@@ -164,9 +188,11 @@ static void role_words(const struct timeline *t, size_t i, const struct tl_role 
 		sb_str(b, r->arg == 1 ? "handshake 1/3 (SYN)" : r->arg == 2 ? "handshake 2/3 (SYN/ACK)"
 		                      : "handshake 3/3 (ACK)");
 	else if (r->kind == TLR_TLS)
-		sb_str(b, tls_words(r->arg));
+		tls_role_words(t, f, r, b);
 	else if (r->kind == TLR_NOT_SMTP)
 		sb_str(b, f->dir == DIR_C2S ? "client data (not SMTP)" : "server data (not a reply)");
+	else if (r->kind == TLR_COMMAND && t->s->ex[r->ex].stray)
+		sb_str(b, "message text after a lone '.' the client did not dot-stuff");
 	else if (r->kind == TLR_COMMAND)
 		sb_add(b, "command %s", tlw_ex_label(&t->s->ex[r->ex], vb, sizeof vb));
 	else if (r->kind == TLR_GREETING || r->kind == TLR_REPLY || r->kind == TLR_REPLY_ORPHAN)
@@ -426,16 +452,22 @@ void tlw_message(const struct body_info *m, int k, struct sbuf *b)
 {
 	static const char *const hdr[] = { "From", "To", "Subject", "Message-ID" };
 	const char *const val[] = { m->from, m->to, m->subject, m->msgid };
+	/* with bytes not captured (lost, or cut by the snaplen) the size
+	 * counts them as octets of the message: approximate */
 	if (k == 0)
-		sb_add(b, "Message: %llu bytes, %llu line%s%s", (unsigned long long)m->size,
+		sb_add(b, "Message: %s%llu bytes, %s%llu line%s%s", m->gap ? "about " : "",
+		       (unsigned long long)m->size, m->gap ? "at least " : "",
 		       (unsigned long long)m->lines, m->lines == 1 ? "" : "s",
 		       m->complete ? "" : " (end of data not seen)");
 	else if (k == 1 && m->stuffed)
 		sb_add(b, "%llu line(s) began with '.', sent doubled (dot-stuffing)", (unsigned long long)m->stuffed);
 	else if (k == 2 && m->gap)
 		sb_add(b, "%llu bytes not captured", (unsigned long long)m->gap);
-	else if (k >= 3 && k < TLW_MESSAGE_LINES && val[k - 3])
-		sb_add(b, "%s: %s", hdr[k - 3], val[k - 3]);
+	else if (k == 3 && m->unstuffed_dot)
+		sb_str(b, "ended early: a line '.' in it was not dot-stuffed by the client "
+		       "(RFC 5321 4.5.2); the text after it went to the server as commands");
+	else if (k >= 4 && k < TLW_MESSAGE_LINES && val[k - 4])
+		sb_add(b, "%s: %s", hdr[k - 4], val[k - 4]);
 }
 
 void tlw_sender_check(const struct timeline *t, struct sbuf *b)
@@ -450,4 +482,30 @@ void tlw_cut_short(const struct timeline *t, struct sbuf *b)
 	if (t->s->cut_short)
 		sb_str(b, t->s->idle_expired ? "Note: idle longer than the idle timeout; shown as it stood"
 		                             : "Note: the capture ends before the session does");
+}
+
+void tlw_midstream(const struct timeline *t, struct sbuf *b)
+{
+	const struct smtp_summary *m = &t->s->smtp;
+	if (m->midstream)
+		sb_add(b, "Note: the capture starts after the session did; SMTP followed from the first "
+		       "reply line and the first command after a reply (%llu client and %llu server bytes "
+		       "skipped before them)", (unsigned long long)m->skipped[DIR_C2S],
+		       (unsigned long long)m->skipped[DIR_S2C]);
+}
+
+void tlw_not_kept(const struct timeline *t, struct sbuf *b)
+{
+	const struct smtp_summary *m = &t->s->smtp;
+	if (m->ex_dropped)
+		sb_add(b, "Note: %llu commands and replies not kept (a session keeps at most %d exchanges)",
+		       (unsigned long long)m->ex_dropped, SMTP_MAX_EXCHANGES);
+}
+
+void tlw_held_dropped(const struct timeline *t, struct sbuf *b)
+{
+	const struct smtp_summary *m = &t->s->smtp;
+	if (m->held_dropped)
+		sb_add(b, "Note: %llu client bytes sent before the reply to DATA/STARTTLS were not kept "
+		       "(shown as not captured)", (unsigned long long)m->held_dropped);
 }

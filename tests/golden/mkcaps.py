@@ -942,11 +942,198 @@ def corpus():
     ]
 
 
+# ================================================================ dissector block
+# Captures for the SMTP dissector, the parser table and the TLS record
+# parser (H-smtpdis).  Listed in DISSECTOR_CAPS, written by main() after
+# corpus().
+
+
+def tls_hs(typ, body):
+    return struct.pack("!B", typ) + struct.pack("!I", len(body))[1:] + body
+
+
+def client_hello(sni):
+    name = sni.encode()
+    sni_ext = struct.pack("!HBH", len(name) + 3, 0, len(name)) + name
+    exts = struct.pack("!HH", 0, len(sni_ext)) + sni_ext
+    exts += struct.pack("!HH", 43, 3) + b"\x02\x03\x04"          # supported_versions
+    body = (b"\x03\x03" + bytes(range(32)) + b"\x00" + struct.pack("!H", 4) +
+            b"\x13\x02\x13\x01" + b"\x01\x00" + struct.pack("!H", len(exts)) + exts)
+    return tls_hs(1, body)
+
+
+def server_hello(version=0x0304, cipher=0x1302):
+    exts = struct.pack("!HHH", 43, 2, version) if version == 0x0304 else b""
+    body = (b"\x03\x03" + bytes(range(32, 64)) + b"\x00" + struct.pack("!H", cipher) +
+            b"\x00" + (struct.pack("!H", len(exts)) + exts if exts else b""))
+    return tls_hs(2, body)
+
+
+def tls_record(ctype, frag, version=0x0303):
+    return struct.pack("!BHH", ctype, version, len(frag)) + frag
+
+
+def cap_tls_hello():
+    """STARTTLS with real hellos: the ClientHello record split across two
+    segments (SNI mx.example), ServerHello + ChangeCipherSpec + application
+    data in one segment, an application-data record split over three."""
+    cap = Capture("eth")
+    cv = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41001, sport=587)
+    std_open(cv)
+    cv.c("STARTTLS\r\n")
+    cv.s("220 2.0.0 Ready to start TLS\r\n")
+    ch = tls_record(22, client_hello("mx.example"), version=0x0301)
+    cv.c(ch[:3])
+    cv.c(ch[3:])
+    cv.s(tls_record(22, server_hello()) + tls_record(20, b"\x01") + tls_record(23, b"\x17" * 90))
+    cv.c(tls_record(20, b"\x01") + tls_record(23, b"\x42" * 70))
+    big = tls_record(23, b"\x55" * 3000)
+    cv.c(big[:1000])
+    cv.c(big[1000:2000])
+    cv.c(big[2000:])
+    cv.s(tls_record(23, b"\x66" * 40))
+    cv.c(tls_record(21, b"\x99\x98"))
+    cv.close(0)
+    return cap
+
+
+def cap_smtps():
+    """Implicit TLS on port 465: TLS 1.2 ServerHello with a cipher suite."""
+    cap = Capture("eth")
+    cv = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41002, sport=465)
+    cv.handshake()
+    cv.c(tls_record(22, client_hello("smtp.example.net"), version=0x0301))
+    cv.s(tls_record(22, server_hello(0x0303, 0xc02f) + tls_hs(11, b"\x00" * 300) +
+                    tls_hs(14, b"")))
+    cv.c(tls_record(22, tls_hs(16, b"\x20" * 33)) + tls_record(20, b"\x01") +
+         tls_record(22, b"\x77" * 40))
+    cv.s(tls_record(20, b"\x01") + tls_record(22, b"\x78" * 40))
+    cv.c(tls_record(23, b"\x79" * 30))
+    cv.close(0)
+    return cap
+
+
+def cap_smtps_empty():
+    """Port 465, handshake and close, no payload: not labelled TLS."""
+    cap = Capture("eth")
+    cv = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41003, sport=465)
+    cv.handshake()
+    cv.close(0)
+    return cap
+
+
+def cap_split_greeting():
+    """Port 10025 (not an SMTP port): the greeting arrives as "22" | "0 ..."
+    and the client's EHLO as "EH" | "LO ...": SMTP all the same (F6)."""
+    cap = Capture("eth")
+    cv = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41004, sport=10025)
+    cv.handshake()
+    cv.s("22")
+    cv.s("0 mx.example.net ESMTP ready\r\n")
+    cv.c("EH")
+    cv.c("LO client.example.org\r\n")
+    cv.s("250 mx.example.net\r\n")
+    std_quit(cv)
+    return cap
+
+
+def cap_rcpt_comma():
+    """A recipient with a quoted comma: one address, not two."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_mail(cv, message("Comma") + ".\r\n", rcpts=('"smith, john"@example.net', "bob@example.net"))
+    std_quit(cv)
+    return cap
+
+
+def cap_lost_354():
+    """The 354 reply to DATA is not in the capture (the client ACKs past
+    it); the client sends the message: it is a message, not commands (F2)."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    cv.c("MAIL FROM:<alice@example.org>\r\n")
+    cv.s("250 2.1.0 Ok\r\n")
+    cv.c("RCPT TO:<bob@example.net>\r\n")
+    cv.s("250 2.1.5 Ok\r\n")
+    cv.c("DATA\r\n")
+    lost = "354 End data with <CR><LF>.<CR><LF>\r\n"
+    cv.seq[1] += len(lost)                       # not captured
+    cv.rcv[0] = cv.seq[1]
+    cv.body((message("Lost 354", 4) + ".\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x0354\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+def cap_midstream():
+    """The capture starts in the middle of a message (no handshake): the
+    body lines are not commands; the 250 is a reply whose command came
+    before the capture; QUIT pairs with 221."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.win = [502, 509]
+    cv.rcv = [cv.seq[1], cv.seq[0]]
+    body = "".join("Line %d of a long body. DATA HELO QUIT in the text\r\n" % i for i in range(60))
+    cv.body(("with the rest of the header\r\n\r\n" + body + ".\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1xMID\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+def cap_unexpected():
+    """A server that talks out of turn: a line right after the greeting,
+    before EHLO (named 'unexpected reply before EHLO'), and a second 220
+    that arrives after EHLO and before its reply (a 220 cannot answer EHLO:
+    not paired with it).  Every later reply still pairs right."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.handshake()
+    cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
+    cv.s("250 talking early\r\n")
+    cv.c("EHLO client.example.org\r\n")
+    cv.s("220 mx.example.net still ready\r\n")
+    cv.s(EHLO_REPLY)
+    std_mail(cv, message("Unexpected") + ".\r\n")
+    std_quit(cv)
+    return cap
+
+
+def cap_unstuffed_dot():
+    """The client forgot to dot-stuff a line '.' in the message: the server
+    takes it as the end of data; the text after it arrives as 'commands'
+    (a client mistake, not pipelining)."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_envelope(cv)
+    cv.body((message("Unstuffed", 2) + ".\r\nafter the dot\r\n.\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1xDOT\r\n", dt=0.005)
+    cv.s("500 5.5.2 Error: bad syntax\r\n500 5.5.2 Error: bad syntax\r\n")
+    std_quit(cv)
+    return cap
+
+
+DISSECTOR_CAPS = [
+    ("tls-hello.pcap", cap_tls_hello, "pcap"),
+    ("smtps.pcap", cap_smtps, "pcap"),
+    ("smtps-empty.pcap", cap_smtps_empty, "pcap"),
+    ("split-greeting.pcap", cap_split_greeting, "pcap"),
+    ("rcpt-comma.pcap", cap_rcpt_comma, "pcap"),
+    ("lost-354.pcap", cap_lost_354, "pcap"),
+    ("midstream.pcap", cap_midstream, "pcap"),
+    ("unexpected.pcap", cap_unexpected, "pcap"),
+    ("unstuffed-dot.pcap", cap_unstuffed_dot, "pcap"),
+]
+# ================================================================ end of dissector block
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "caps")
     os.makedirs(outdir, exist_ok=True)
-    for name, build, fmt in corpus():
+    for name, build, fmt in corpus() + DISSECTOR_CAPS:
         IPID[0] = 0x1000
         cap = build()
         path = os.path.join(outdir, name)

@@ -4,11 +4,13 @@
 #
 # TESTLIST lines:  NAME INPUT-CAPTURE [OPTIONS...]    (# comments, blank lines)
 # For each: cd tests/golden; TZ=UTC smtptrace analyze INPUT OPTIONS --no-color
-# stdout must equal NAME.out exactly, stderr must be empty.  The exit code is
-# not compared (a truncated capture exits 9 and is still a valid test), but
-# it is shown on failure.  --update rewrites NAME.out from the current output.
+# stdout must equal NAME.out exactly, stderr must be empty, and the exit
+# status must equal the number in NAME.rc (no NAME.rc: 0).  --update rewrites
+# NAME.out from the current output and records the exit status: NAME.rc is
+# written when it is not 0 and removed when it is.
 # NAMEs given after the binary select tests.  Prints
-# "golden: N passed, N failed"; exits 1 when any failed.
+# "golden: N passed, N failed" (GOLDEN_LABEL replaces "golden"); exits 1
+# when any failed.
 update=0 verbose=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,6 +38,10 @@ selected() {
 	for s; do [ "$s" = "$name" ] && return 0; done
 	return 1
 }
+# want_rc: the expected exit status of test $name.
+want_rc() {
+	if [ -f "$name.rc" ]; then tr -dc 0-9 <"$name.rc"; else echo 0; fi
+}
 # "$@" holds the selected names; the loop reads TESTLIST on fd 3.
 while read -r name input opts <&3; do
 	case $name in ''|'#'*) continue ;; esac
@@ -55,6 +61,11 @@ while read -r name input opts <&3; do
 			cp "$out" "$name.out"; updated=$((updated + 1))
 			echo "golden: $name: updated"
 		fi
+		if [ $rc != "$(want_rc)" ]; then
+			if [ $rc = 0 ]; then rm -f "$name.rc"; else echo $rc >"$name.rc"; fi
+			updated=$((updated + 1))
+			echo "golden: $name: exit status $rc recorded"
+		fi
 		pass=$((pass + 1))
 		continue
 	fi
@@ -64,6 +75,10 @@ while read -r name input opts <&3; do
 	elif ! cmp -s "$out" "$name.out"; then
 		echo "golden: FAIL $name (exit $rc): stdout differs from $name.out:"
 		diff -u "$name.out" "$out" | sed 's/^/    /' | head -n 200
+		ok=0
+	fi
+	if [ $rc != "$(want_rc)" ]; then
+		echo "golden: FAIL $name: exit status $rc, want $(want_rc) ($name.rc)"
 		ok=0
 	fi
 	if [ -s "$err" ]; then
@@ -79,5 +94,5 @@ while read -r name input opts <&3; do
 done 3<TESTLIST
 
 [ $update = 1 ] && echo "golden: $updated file(s) updated"
-echo "golden: $pass passed, $fail failed"
+echo "${GOLDEN_LABEL:-golden}: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -8,6 +8,9 @@
 # only the tests with a "# tsan" tag line (the capture-thread tests), with
 # TSAN_OPTIONS="halt_on_error=1 exitcode=66".  Prints
 # "integ: N passed, N failed, N skipped"; exits 1 when any failed.
+# Under CI=true a suite where every test was skipped (no root, no netns, or
+# each test skipping itself) is a failure: it counts as one failed test, so
+# CI cannot pass without ever running send or the capture thread.
 tsan=0 verbose=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -52,10 +55,19 @@ else
 		why="ip netns unavailable (ip netns add failed)"
 	fi
 fi
+# all_skipped SKIPPED: the closing line when nothing ran.
+all_skipped() {
+	if [ "${CI:-}" = true ] && [ "$1" -gt 0 ]; then
+		echo "$label: FAIL: all $1 tests skipped under CI=true"
+		echo "$label: 0 passed, 1 failed, $1 skipped"
+		exit 1
+	fi
+	echo "$label: 0 passed, 0 failed, $1 skipped"
+	exit 0
+}
 if [ -n "$why" ]; then
 	echo "$label: SKIP all $ntests tests: $why (the integration tests need root and network namespaces)"
-	echo "$label: 0 passed, 0 failed, $ntests skipped"
-	exit 0
+	all_skipped "$ntests"
 fi
 
 export SMTPTRACE="$bin"
@@ -101,5 +113,6 @@ for t in $tests; do
 		[ -s "$logdir/$name.err" ] && tail -n 60 "$logdir/$name.err" | sed 's/^/      /'
 	fi
 done
+[ $pass -eq 0 ] && [ $fail -eq 0 ] && all_skipped "$skip"
 echo "$label: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tsan
 # t_capture_lo.sh - the capture thread, route lookup and neighbour flush,
 # exercised through the library (not the CLI):
 #   1. loopback: SYN, SYN-ACK, ACK and both FINs captured, capture_stop()

@@ -1,4 +1,5 @@
 #!/bin/bash
+# tsan
 # Ctrl-C while the server keeps silent: exit 130, the capture is saved and
 # the timeline of what happened (the handshake) is still printed.
 . "$(dirname "$0")/../lib/common.sh"

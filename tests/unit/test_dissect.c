@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "session.h"
+#include "tls-record.h"
 #include "unit.h"
 
 struct feed {
@@ -15,6 +16,7 @@ static void f_init(struct feed *f)
 {
 	memset(f, 0, sizeof *f);
 	f->s.first_closer = -1;
+	f->s.d[DIR_C2S].syn = 1;        /* from the start (see test_midstream) */
 	smtp_new(&f->s, 0);
 }
 
@@ -297,6 +299,212 @@ static void test_gap_reply(void)
 	f_free(&f);
 }
 
+/* BDAT LAST in any case ends the message; a reply arriving during a chunk
+ * does not make the chunk's bytes belong to it (F5). */
+static void test_bdat_last_case(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "bdat 10\r\n01234");
+	sv(&f, "250 early\r\n");             /* answers MAIL? no: an extra reply */
+	c(&f, "56789");
+	c(&f, "bdat 0 last\r\nQUIT\r\n");
+	sv(&f, "250 a\r\n250 b\r\n221 c\r\n");
+	const struct exchange *b1 = find(&f.s, EXK_COMMAND, "BDAT", 0);
+	const struct exchange *b2 = find(&f.s, EXK_COMMAND, "BDAT", 1);
+	CHECK(b1 && b1->bi && b1->bi->size == 10 && b1->bi->complete);
+	CHECK(b1 && b2 && b1->req_end == b2->req_off);
+	f_free(&f);
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "BDAT 3 Last\r\nabc");
+	sv(&f, "250 ok\r\n");
+	b1 = find(&f.s, EXK_COMMAND, "BDAT", 0);
+	CHECK(b1 && b1->bi && b1->bi->complete && b1->bi->size == 3);
+	f_free(&f);
+}
+
+/* Bytes held past the hold limit while DATA waits become a gap (F3). */
+static void test_hold_limit(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "RCPT TO:<c@d>\r\n");
+	sv(&f, "250 ok\r\n");
+	c(&f, "DATA\r\n");
+	size_t n = 300 << 10;
+	char *big = malloc(n);
+	memset(big, 'x', n);
+	for (size_t i = 99; i < n; i += 100)
+		big[i] = '\n';
+	f_send(&f, DIR_C2S, big, n);
+	c(&f, ".\r\n");
+	sv(&f, "354 go\r\n");
+	sv(&f, "250 queued\r\n");
+	const struct exchange *m = find(&f.s, EXK_BODY, NULL, 0);
+	CHECK(m && m->bi && m->bi->gap == n + 3 - (256u << 10));
+	CHECK(m && m->req_end == f.off[DIR_C2S]);
+	CHECK(m && m->reply_code == 250);
+	free(big);
+	f_free(&f);
+}
+
+/* 250-looks ok / 550 no: inconsistent, judged by the last line (RFC 5321 4.2.1). */
+static void test_mixed_codes(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "RCPT TO:<c@d>\r\n");
+	sv(&f, "250-looks ok\r\n550 actually no\r\n");
+	const struct exchange *r = find(&f.s, EXK_COMMAND, "RCPT", 0);
+	CHECK(r && r->reply_code == 550 && r->reply_inconsistent && r->reply_lines == 2);
+	f_free(&f);
+}
+
+/* Detection on short first segments: "can't tell yet" while the bytes could
+ * still begin SMTP (F6). */
+static void test_looks_like_short(void)
+{
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"22", 2) == -1);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"220", 3) == -1);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"2x", 2) == 0);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"\x16\x03", 2) == 0);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"eh", 2) == -1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"GET", 3) == 0);
+	CHECK(smtp_looks_like(DIR_S2C, (const uint8_t *)"220 mx", 6) == 1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"ehlo x", 6) == 1);
+	CHECK(smtp_looks_like(DIR_C2S, (const uint8_t *)"", 0) == -1);
+}
+
+/* A session keeps at most SMTP_MAX_EXCHANGES exchanges; the rest are
+ * counted (3 MB of empty lines took 704 MB before). */
+static void test_exchange_cap(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	for (int i = 0; i < SMTP_MAX_EXCHANGES + 5; i++)
+		c(&f, "\r\n");
+	sv(&f, "500 what\r\n");
+	CHECK(f.s.nex == SMTP_MAX_EXCHANGES);
+	CHECK(f.s.smtp.ex_dropped == 6);     /* the greeting + 9,999 lines kept */
+	f_free(&f);
+}
+
+/* Recipients are kept as an array: a quoted comma stays inside its address. */
+static void test_rcpt_array(void)
+{
+	struct feed f;
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "MAIL FROM:<a@b>\r\nRCPT TO:<\"x,y\"@d>\r\nRCPT TO:<e@f>\r\n");
+	CHECK(f.s.smtp.nrcpt == 2 && f.s.smtp.nrcpt_kept == 2);
+	CHECK_STR(f.s.smtp.rcpt[0], "\"x,y\"@d");
+	CHECK_STR(f.s.smtp.rcpt[1], "e@f");
+	CHECK(f.s.smtp.transactions == 1);
+	CHECK_STR(f.s.smtp.mail_from, "a@b");
+	f_free(&f);
+}
+
+/* STARTTLS: the client's first TLS bytes sent before the 220 (held), and
+ * TLS right behind the 220 in the server's segment, reach the TLS parser
+ * from the exact offsets. */
+static void test_starttls_handoff(void)
+{
+	static const char rec[] = "\x17\x03\x03\x00\x03" "abc";  /* application data */
+	struct feed f;
+	char buf[200];
+	f_init(&f);
+	sv(&f, "220 mx\r\n");
+	c(&f, "EHLO me\r\n");
+	sv(&f, "250 STARTTLS\r\n");
+	c(&f, "STARTTLS\r\n");
+	uint64_t c_tls = f.off[DIR_C2S];
+	f_send(&f, DIR_C2S, rec, 8);
+	uint64_t s_220 = f.off[DIR_S2C];
+	char seg[64];
+	memcpy(seg, "220 go\r\n", 8);
+	memcpy(seg + 8, rec, 8);
+	f_send(&f, DIR_S2C, seg, 16);
+	CHECK(f.s.starttls && f.s.tls_off[DIR_C2S] == c_tls && f.s.tls_off[DIR_S2C] == s_220 + 8);
+	CHECK(f.s.app.n == 2);
+	CHECK(app_label(&f.s.app, DIR_C2S, c_tls, 8, buf, sizeof buf));
+	CHECK_STR(buf, "TLS application data");
+	CHECK(app_label(&f.s.app, DIR_S2C, s_220, 16, buf, sizeof buf));
+	CHECK_STR(buf, "TLS application data");
+	CHECK(!app_label(&f.s.app, DIR_C2S, 0, c_tls, buf, sizeof buf));
+	f_free(&f);
+}
+
+/* The decryption seam: a fake decrypter (the plaintext is the fragment)
+ * makes the tls layer feed a second SMTP parser at plaintext offsets, and
+ * the offset map leads back to the stream. */
+static int fake_dec_n;
+static void *fake_create(void *arg, struct session *s) { (void)s; return arg; }
+static void fake_destroy(void *dec) { (void)dec; fake_dec_n = -1; }
+static int fake_record(void *dec, int dir, uint8_t type, uint16_t version, const uint8_t *rec,
+                       size_t n, uint8_t *out, size_t *outn, uint8_t *inner)
+{
+	(void)dec; (void)dir; (void)version;
+	fake_dec_n++;
+	memcpy(out, rec, n);
+	*outn = n;
+	*inner = type;
+	return 1;
+}
+
+static void tls_rec(struct feed *f, int dir, const char *text)
+{
+	char b[64];
+	size_t n = strlen(text);
+	b[0] = 23; b[1] = 3; b[2] = 3; b[3] = 0; b[4] = (char)n;
+	memcpy(b + 5, text, n);
+	f_send(f, dir, b, n + 5);
+}
+
+static void test_decrypt_seam(void)
+{
+	static int arg;
+	const struct tls_dec_hooks hooks = { fake_create, fake_record, fake_destroy, &arg };
+	struct app_opts o = { .show_secrets = 0, .dec = &hooks };
+	struct feed f;
+	memset(&f, 0, sizeof f);
+	f.s.d[DIR_C2S].syn = 1;
+	app_open(&f.s.app, &f.s, &app_smtp, &o);
+	sv(&f, "220 mx\r\n");
+	c(&f, "STARTTLS\r\n");
+	sv(&f, "220 go\r\n");
+	uint64_t c_tls = f.off[DIR_C2S], s_tls = f.off[DIR_S2C];
+	tls_rec(&f, DIR_C2S, "EHLO inner\r\n");
+	tls_rec(&f, DIR_S2C, "250 hi\r\n");
+	tls_rec(&f, DIR_C2S, "QUIT\r\n");
+	tls_rec(&f, DIR_S2C, "221 bye\r\n");
+	app_end(&f.s.app);
+	const struct exchange *e = find(&f.s, EXK_COMMAND, "EHLO", 0);
+	const struct exchange *q = find(&f.s, EXK_COMMAND, "QUIT", 0);
+	const struct exchange *st = find(&f.s, EXK_COMMAND, "STARTTLS", 0);
+	CHECK(fake_dec_n == 4);
+	CHECK(st && !st->plain && st->reply_code == 220);
+	CHECK(e && e->plain && e->reply_code == 250 && e->req_off == 0 && e->req_end == 12);
+	CHECK(q && q->plain && q->reply_code == 221 && q->req_off == 12);
+	CHECK(f.s.app.n == 2);
+	const void *tl = f.s.app.l[1].ctx;
+	CHECK(tls_inner(tl) != NULL);
+	CHECK(tls_plain_to_stream(tl, DIR_C2S, 0) == c_tls + 5);
+	CHECK(tls_plain_to_stream(tl, DIR_C2S, 12) == c_tls + 5 + 12 + 5);   /* QUIT's record */
+	CHECK(tls_plain_to_stream(tl, DIR_S2C, 3) == s_tls + 5 + 3);
+	CHECK_STR(f.s.smtp.helo, "inner");
+	f_free(&f);
+	CHECK(fake_dec_n == -1);
+}
+
 int main(void)
 {
 	test_eod_every_split();
@@ -307,5 +515,13 @@ int main(void)
 	test_bdat();
 	test_gap_command();
 	test_gap_reply();
+	test_bdat_last_case();
+	test_hold_limit();
+	test_mixed_codes();
+	test_looks_like_short();
+	test_exchange_cap();
+	test_rcpt_array();
+	test_starttls_handoff();
+	test_decrypt_seam();
 	return UNIT_DONE();
 }

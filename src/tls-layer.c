@@ -1,0 +1,299 @@
+/* tls-layer.c - the "tls" application parser (app.h): frames each
+ * direction's stream into TLS records (tls-record.c) and keeps a short label
+ * per record range for the timeline: "TLS ClientHello (SNI mx.example)",
+ * "TLS ServerHello (TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)",
+ * "TLS application data".  Consecutive application-data records share one
+ * label; at most TLS_LABELS_MAX labels a direction are kept, the records
+ * past that are counted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "session.h"
+#include "tls-record.h"
+#include "util-mem.h"
+
+#define TLS_LABELS_MAX 64
+
+struct tls_label {
+	uint64_t off, end;       /* stream range of the record(s) */
+	uint32_t count;          /* records merged into this label */
+	uint8_t type;
+	char text[120];
+};
+
+/* One decrypted record: plaintext [plain, plain+len) came from the
+ * fragment at stream offset `stream`. */
+struct plain_span {
+	uint64_t plain, stream;
+	uint32_t len;
+};
+
+#define TLS_SPANS_MAX 65536      /* per direction; past it the last one stretches */
+
+struct tls_layer {
+	struct session *s;
+	const struct tls_dec_hooks *hooks;
+	void *dec;               /* the decryption layer's state, NULL: none */
+	struct app_stack inner;  /* SMTP over the plaintext (inner.n == 0: none yet) */
+	struct app_opts inner_o;
+	uint64_t plain_next[2];  /* plaintext offset of the next decrypted byte */
+	struct plain_span *span[2];
+	size_t nspan[2], capspan[2];
+	int base;                /* layer 0: implicit TLS */
+	int dir;                 /* direction of the record being delivered */
+	struct tls_framer f[2];
+	uint8_t encrypted[2];    /* ChangeCipherSpec seen from this side */
+	struct tls_label *lab[2];
+	size_t nlab[2];
+	uint64_t unlabelled[2];  /* records past TLS_LABELS_MAX */
+};
+
+/* The handshake messages of one cleartext record, named. */
+static void handshake_text(const struct tls_record *r, char *buf, size_t cap)
+{
+	size_t at = (size_t)snprintf(buf, cap, "TLS");
+	const uint8_t *p = r->frag;
+	size_t n = r->len;
+	while (n && at < cap) {
+		struct tls_hello h;
+		long k = tls_handshake(p, n, &h);
+		const char *sep = at > 3 ? "," : "";
+		if (k < 0) {
+			snprintf(buf + at, cap - at, "%s malformed %s", sep, tls_hs_name(h.type));
+			return;
+		}
+		if (h.type == TLS_HS_CLIENT_HELLO && k && h.sni[0])
+			at += (size_t)snprintf(buf + at, cap - at, "%s ClientHello (SNI %s)", sep, h.sni);
+		else if (h.type == TLS_HS_SERVER_HELLO && k) {
+			const char *cn = tls_cipher_name(h.cipher);
+			char hex[8];
+			snprintf(hex, sizeof hex, "0x%04x", h.cipher);
+			at += (size_t)snprintf(buf + at, cap - at, "%s ServerHello (%s, %s)", sep,
+			                       tls_version_name(h.version), cn ? cn : hex);
+		} else
+			at += (size_t)snprintf(buf + at, cap - at, "%s %s%s", sep,
+			                       n >= 1 ? tls_hs_name(p[0]) : "handshake",
+			                       k ? "" : " (continues in the next record)");
+		if (!k)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+static void record_text(struct tls_layer *t, const struct tls_record *r, char *buf, size_t cap)
+{
+	int enc = t->encrypted[t->dir];
+	switch (r->type) {
+	case TLS_CT_CCS:
+		snprintf(buf, cap, "TLS ChangeCipherSpec");
+		t->encrypted[t->dir] = 1;
+		break;
+	case TLS_CT_ALERT:
+		if (!enc && r->len == 2)
+			snprintf(buf, cap, "TLS alert (%s %u)", r->frag[0] == 2 ? "fatal" : "warning",
+			         r->frag[1]);
+		else
+			snprintf(buf, cap, "TLS alert (encrypted)");
+		break;
+	case TLS_CT_HANDSHAKE:
+		if (enc)
+			snprintf(buf, cap, "TLS handshake (encrypted)");
+		else
+			handshake_text(r, buf, cap);
+		break;
+	case TLS_CT_APPDATA:
+		snprintf(buf, cap, "TLS application data");
+		break;
+	default:
+		snprintf(buf, cap, "TLS heartbeat");
+		break;
+	}
+}
+
+static void add_span(struct tls_layer *t, int dir, uint64_t stream, size_t n)
+{
+	if (t->nspan[dir] == TLS_SPANS_MAX) {
+		t->span[dir][t->nspan[dir] - 1].len += (uint32_t)n;
+		return;
+	}
+	xgrow(&t->span[dir], &t->capspan[dir], t->nspan[dir] + 1, sizeof *t->span[dir], 16);
+	struct plain_span *p = &t->span[dir][t->nspan[dir]++];
+	p->plain = t->plain_next[dir];
+	p->stream = stream;
+	p->len = (uint32_t)n;
+}
+
+/* Hand a record to the decryption layer; its application data goes to an
+ * SMTP parser over the plaintext. */
+static void decrypt(struct tls_layer *t, const struct tls_record *r)
+{
+	uint8_t out[TLS_FRAG_MAX];
+	size_t outn = 0;
+	uint8_t inner = 0;
+	int dir = t->dir;
+	if (t->hooks->record(t->dec, dir, r->type, r->version, r->frag, r->len, out, &outn,
+	                     &inner) != 1 || inner != TLS_CT_APPDATA || !outn)
+		return;
+	if (outn > sizeof out)
+		outn = sizeof out;
+	if (!t->inner.n) {
+		t->inner_o.show_secrets = t->s->app.o.show_secrets;
+		app_open(&t->inner, t->s, &app_smtp, &t->inner_o);
+	}
+	add_span(t, dir, r->off + TLS_HDR_LEN, outn);
+	app_data(&t->inner, dir, t->plain_next[dir], out, outn);
+	t->plain_next[dir] += outn;
+}
+
+static void on_record(void *ctx, const struct tls_record *r)
+{
+	struct tls_layer *t = ctx;
+	if (t->dec)
+		decrypt(t, r);
+	int dir = t->dir;
+	uint64_t end = r->off + TLS_HDR_LEN + r->len;
+	struct tls_label *last = t->nlab[dir] ? &t->lab[dir][t->nlab[dir] - 1] : NULL;
+	if (last && r->type == TLS_CT_APPDATA && last->type == TLS_CT_APPDATA && last->end == r->off) {
+		last->end = end;
+		last->count++;
+		return;
+	}
+	if (t->nlab[dir] == TLS_LABELS_MAX) {
+		t->unlabelled[dir]++;
+		char scratch[120];
+		record_text(t, r, scratch, sizeof scratch);   /* keeps `encrypted` right */
+		return;
+	}
+	if (!t->lab[dir])
+		t->lab[dir] = xcalloc(TLS_LABELS_MAX, sizeof *t->lab[dir]);
+	struct tls_label *l = &t->lab[dir][t->nlab[dir]++];
+	l->off = r->off;
+	l->end = end;
+	l->count = 1;
+	l->type = r->type;
+	record_text(t, r, l->text, sizeof l->text);
+}
+
+static void *tls_create(struct app_stack *a)
+{
+	struct tls_layer *t = xcalloc(1, sizeof *t);
+	t->s = a->s;
+	t->base = a->n == 0;
+	t->hooks = a->o.dec;
+	if (t->hooks)
+		t->dec = t->hooks->create(t->hooks->arg, a->s);
+	return t;
+}
+
+static void tls_data(void *ctx, int dir, uint64_t off, const uint8_t *p, size_t n)
+{
+	struct tls_layer *t = ctx;
+	if (dir > 1)
+		return;
+	t->dir = dir;
+	tls_framer_feed(&t->f[dir], off, p, n, on_record, t);
+}
+
+static void tls_gap(void *ctx, int dir, uint64_t off, uint64_t n)
+{
+	struct tls_layer *t = ctx;
+	(void)off; (void)n;
+	if (dir <= 1)
+		tls_framer_gap(&t->f[dir]);
+}
+
+/* Implicit TLS that carried no record is not said to be TLS. */
+static void tls_end(void *ctx)
+{
+	struct tls_layer *t = ctx;
+	if (t->inner.n)
+		app_end(&t->inner);
+	if (t->base && !t->f[0].records && !t->f[1].records)
+		t->s->tls_implicit = 0;
+}
+
+static void tls_destroy(void *ctx)
+{
+	struct tls_layer *t = ctx;
+	if (t->inner.n)
+		app_close(&t->inner);
+	if (t->dec)
+		t->hooks->destroy(t->dec);
+	for (int d = 0; d < 2; d++) {
+		tls_framer_free(&t->f[d]);
+		free(t->lab[d]);
+		free(t->span[d]);
+	}
+	free(t);
+}
+
+static int tls_detect(int dir, const uint8_t *p, size_t n)
+{
+	(void)dir;
+	if (n < TLS_HDR_LEN)
+		return n && (p[0] < TLS_CT_CCS || p[0] > TLS_CT_HEARTBEAT) ? 0 : -1;
+	return tls_header_ok(p);
+}
+
+/* The labels of the records that start in [off, off+n); else the one that
+ * covers off, "(continued)". */
+static int tls_label(const void *ctx, int dir, uint64_t off, uint64_t n, char *buf, size_t cap)
+{
+	const struct tls_layer *t = ctx;
+	if (dir > 1 || !cap)
+		return 0;
+	size_t at = 0;
+	const struct tls_label *cover = NULL;
+	for (size_t i = 0; i < t->nlab[dir]; i++) {
+		const struct tls_label *l = &t->lab[dir][i];
+		if (l->off >= off && l->off < off + n) {
+			if (at < cap)
+				at += (size_t)snprintf(buf + at, cap - at, "%s%s", at ? "; " : "", l->text);
+		} else if (l->off < off && l->end > off)
+			cover = l;
+	}
+	if (!at && cover)        /* merged application data: records start inside too */
+		snprintf(buf, cap, "%s%s", cover->text,
+		         cover->count > 1 ? "" : " (continued)");
+	return at || cover;
+}
+
+uint64_t tls_plain_to_stream(const void *ctx, int dir, uint64_t plain)
+{
+	const struct tls_layer *t = ctx;
+	if (dir > 1)
+		return UINT64_MAX;
+	size_t lo = 0, hi = t->nspan[dir];
+	while (lo < hi) {                      /* the last span starting at or before plain */
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->span[dir][mid].plain <= plain)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return UINT64_MAX;
+	const struct plain_span *p = &t->span[dir][lo - 1];
+	if (plain - p->plain > p->len)
+		return UINT64_MAX;
+	return p->stream + (plain - p->plain);
+}
+
+const struct app_stack *tls_inner(const void *ctx)
+{
+	const struct tls_layer *t = ctx;
+	return t->inner.n ? &t->inner : NULL;
+}
+
+const struct app_parser app_tls = {
+	.name = "tls",
+	.detect = tls_detect,
+	.create = tls_create,
+	.data = tls_data,
+	.gap = tls_gap,
+	.end = tls_end,
+	.destroy = tls_destroy,
+	.label = tls_label,
+};
