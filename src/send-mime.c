@@ -30,8 +30,11 @@ static int load_one(const char *opt, const char *path, char **data, size_t *len)
 	fclose(f);
 	if (!*data)
 		return st_fail(EX_USAGE_, "%s %s: %s", opt, path, strerror(e));
-	if (*len > FILE_MAX)
+	if (*len > FILE_MAX) {
+		free(*data);
+		*data = NULL;
 		return st_fail(EX_USAGE_, "%s %s: larger than %u MiB", opt, path, FILE_MAX >> 20);
+	}
 	return 0;
 }
 
@@ -39,8 +42,8 @@ static int load_one(const char *opt, const char *path, char **data, size_t *len)
 static int load_file(const char *opt, const char *path, const char *type,
                      struct mime_file *m, char *tbuf, size_t tlen)
 {
-	char *data;
-	size_t len;
+	char *data = NULL;
+	size_t len = 0;
 	int rc = load_one(opt, path, &data, &len);
 	if (rc)
 		return rc;
