@@ -38,7 +38,7 @@ ifneq ($(SANITIZE),)
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
-LDLIBS   += $(PCAP_LIBS) $(SSL_LIBS) $(MAGIC_LIBS) -lpthread
+LDLIBS   += $(PCAP_LIBS) $(SSL_LIBS) $(MAGIC_LIBS) -lresolv -lpthread
 # Header dependencies: each object's .d file, written by the compiler.
 DEPFLAGS := -MMD -MP
 

@@ -22,6 +22,15 @@ struct capture_opts {
 	const struct sockaddr *local;   /* bound: the filter names its port */
 	const struct sockaddr *remote;
 	const struct sockaddr *nexthop; /* NULL: loopback, no ARP / ND */
+	const struct sockaddr *dns;     /* non-NULL: also this resolver's DNS
+	                                   (UDP and TCP, its port): send resolves
+	                                   names while capturing */
+	int any_remote;                 /* SMTP from local to any host on remote's
+	                                   port (remote's address ignored: the
+	                                   addresses are tried in turn), and ARP /
+	                                   ND about local instead of a next hop */
+	const struct sockaddr *local2;  /* any_remote: also SMTP from this address
+	                                   (the other family); NULL: none */
 	size_t expect_bytes;            /* what the client will send: sizes the ring */
 	double linger;                  /* s to wait for the TCP close after the
 	                                   client is done; 0: the default (0.3) */

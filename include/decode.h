@@ -75,6 +75,10 @@ struct pkt {
 	int8_t wscale;           /* window scale option, -1 if absent */
 	uint8_t sack_ok;         /* SACK-permitted option present */
 	uint8_t has_sack;        /* SACK blocks present */
+	uint8_t nsack;           /* SACK blocks decoded (at most 4) */
+	uint32_t sack[4][2];     /* left, right edges (raw) */
+	const uint8_t *tcp_hdr;  /* the TCP header (for decode_tcp_csum) */
+	uint16_t tcp_hlen;
 	const uint8_t *payload;  /* captured payload bytes */
 	uint32_t cap_paylen;     /* captured payload length (<= paylen) */
 	uint32_t paylen;         /* payload length on the wire, from the IP length */
@@ -95,6 +99,7 @@ struct pkt {
 #define TH_ECE 0x40
 #define TH_CWR 0x80
 
+
 /* Link types we accept (DLT_ values, as pcap_datalink() returns them). */
 int decode_linktype_supported(int dlt);
 
@@ -109,5 +114,7 @@ int decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen
  * so ask where the answer matters).  Only while the frame's bytes are still
  * there (during the engine's handling of that frame). */
 int pkt_tcp_csum(struct pkt *p);
+/* The same without caching the answer, for a const frame. */
+int decode_tcp_csum(const struct pkt *p);
 
 #endif

@@ -53,6 +53,9 @@ struct engine {
 	size_t ring_n;
 	char input_error[256];
 };
+/* engine.c: where reassembled bytes go (the session is the context) */
+extern const struct stream_sink engine_stream_sink;
+
 /* flow-session.c */
 int is_smtp_port(const struct engine *e, uint16_t port);
 /* Keep a frame record, within the session's cap and the budget (counted if not). */

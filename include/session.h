@@ -8,24 +8,11 @@
 #include <stddef.h>
 #include "smtp_line.h"
 #include "app.h"
+#include "tcp-track.h"     /* struct dirstate, TA_* */
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
 enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND };
-
-/* TCP analysis of one frame (bits). */
-enum {
-	TA_RETRANS   = 1 << 0,   /* data already seen */
-	TA_OOO       = 1 << 1,   /* fills an earlier hole */
-	TA_GAP       = 1 << 2,   /* bytes before it were never captured */
-	TA_DUPACK    = 1 << 3,
-	TA_ZEROWIN   = 1 << 4,
-	TA_KEEPALIVE = 1 << 5,
-	TA_OVERMSS   = 1 << 6,   /* longer than the peer's MSS: offload on the capturing host */
-	TA_PORTREUSE = 1 << 7,   /* SYN on a port pair seen before */
-	TA_TRUNC     = 1 << 8,   /* snaplen cut the payload */
-	TA_KAACK     = 1 << 10,  /* the answer to a keep-alive */
-};
 
 struct frame_rec {
 	uint64_t ts_ns;
@@ -35,7 +22,7 @@ struct frame_rec {
 	uint32_t len;            /* TCP payload length on the wire */
 	uint32_t wirelen;        /* frame length on the wire */
 	uint32_t win;            /* scaled window */
-	uint16_t ta;             /* TA_* */
+	uint32_t ta;             /* TA_* (tcp-track.h) */
 	uint16_t mss;
 	int8_t wscale;
 	uint8_t dir;             /* DIR_* */
@@ -90,33 +77,6 @@ struct body_info {
 	int in_headers;
 	int complete;            /* end of data seen */
 	int unstuffed_dot;       /* ended early by a line '.' the client did not stuff */
-};
-
-/* Per direction.  The fields every segment touches come first, packed,
- * so a segment costs few cache lines; counters and the queue follow. */
-struct dirstate {
-	uint64_t next;           /* next in-order stream offset */
-	uint64_t max_end;        /* highest end offset seen */
-	uint64_t acked;          /* highest offset the peer acknowledged (in our stream) */
-	uint64_t frames, bytes, paybytes;
-	uint32_t isn;            /* SYN's seq; without a SYN: first seq - 1 */
-	uint32_t last_ack, last_win;
-	uint16_t mss;
-	int8_t wscale;
-	uint8_t seen;            /* any segment seen */
-	uint8_t syn;             /* SYN seen: isn valid */
-	uint8_t fin;             /* FIN seen */
-	uint8_t rst;
-	uint8_t ack_valid;
-	uint8_t acked_valid;
-	uint8_t ka_pending;      /* sent a keep-alive the peer has not answered */
-	struct ooo_seg *ooo_q;   /* out-of-order queue */
-	size_t ooo_bytes;
-	/* colder */
-	uint64_t fin_off;
-	uint32_t fin_frame;
-	uint64_t gap_bytes;      /* bytes never captured */
-	uint32_t retrans, ooo, dupacks, zerowin, keepalive, overmss;
 };
 
 /* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES
@@ -177,22 +137,6 @@ struct session {
 	uint64_t frames_dropped; /* frame records not kept (cap or memory budget) */
 	int idle_expired;        /* ended by the idle timeout (cut_short set too) */
 };
-
-/* reasm.c */
-struct reasm_sink {
-	void (*data)(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n);
-	void (*gap)(struct session *s, int dir, uint64_t off, uint64_t n);
-};
-/* Process the payload of one TCP segment of `dir` (stream offset `off`, wire
- * length `len`, `cap` bytes captured); returns TA_* bits for the frame. */
-unsigned reasm_segment(struct session *s, int dir, uint64_t off, uint32_t len,
-                       const uint8_t *p, uint32_t cap, const struct reasm_sink *k);
-/* The peer acknowledged up to `acked` of dir's stream: hand over what waits
- * beyond a hole that will never be filled. */
-void reasm_acked(struct session *s, int dir, uint64_t acked, const struct reasm_sink *k);
-/* End of the session: flush everything queued, gaps included. */
-void reasm_flush(struct session *s, int dir, const struct reasm_sink *k);
-void reasm_free(struct session *s);
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
  * is followed by '.'; returns its index (not counted), or n. */

@@ -44,7 +44,7 @@ struct send_args {
 	struct out_opts oo;              /* how the result is written */
 };
 
-enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE };
+enum cli_command { CMD_NONE, CMD_SEND, CMD_ANALYZE, CMD_TELNET };
 
 struct cli {
 	enum cli_command cmd;
@@ -65,6 +65,8 @@ int st_fail(int code, const char *fmt, ...);
 int analyze_file(const char *path, const struct engine_opts *eo, const struct out_opts *oo);
 
 int send_mail(struct send_args *a);
+/* `smtptrace telnet HOST[:PORT]`: a->server is the argument (cmd-telnet.c). */
+int telnet_run(struct send_args *a);
 
 /* Whom to become when root: USER (-Z), else the user who ran sudo
  * (SUDO_UID/SUDO_GID, validated), else "nobody" (or 65534 when there is

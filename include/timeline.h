@@ -143,6 +143,7 @@ void tlw_trouble_s2c(const struct timeline *t, struct sbuf *b);
 void tlw_duration(const struct timeline *t, struct sbuf *b);     /* "Duration: ...; closed by ...; history" */
 void tlw_sender_check(const struct timeline *t, struct sbuf *b);
 void tlw_cut_short(const struct timeline *t, struct sbuf *b);
+void tlw_unscaled(const struct timeline *t, struct sbuf *b);      /* "TCP: no SYN from ..." */
 void tlw_midstream(const struct timeline *t, struct sbuf *b);     /* "Note: the capture starts after ..." */
 void tlw_not_kept(const struct timeline *t, struct sbuf *b);      /* exchanges over the session's bound */
 void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */

@@ -375,3 +375,44 @@ lab_capture_stop() {
 	wait "$pid" 2>/dev/null
 	return 0
 }
+
+# lab_dns_start [dnsmasq options...]: dnsmasq (dnsmasq-base) in the server
+# namespace answering on $LAB_SERVER_IP port 53 from the records given
+# (--mx-host=..., --host-record=..., --dns-rr=...) and nothing else: no
+# upstream (--no-resolv), no /etc/hosts, no config file.  The client
+# namespace's resolver is pointed at it through /etc/netns/NS/resolv.conf
+# (which `ip netns exec` bind-mounts over /etc/resolv.conf): call
+# lab_dns_down before lab_down (trap 'lab_dns_down; lab_down' EXIT) to
+# remove it.  Sets LAB_DNS_LOG (the query log).
+lab_dns_start() {
+	local d=$LAB_DIR/dns
+	mkdir -p "$d"
+	LAB_DNS_LOG=$d/queries.log
+	command -v dnsmasq >/dev/null || { lab_die "no dnsmasq (apt-get install dnsmasq-base)"; return 1; }
+	ip netns exec "$LAB_NS_SERVER" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		--no-resolv --no-hosts --no-poll --bind-interfaces --listen-address="$LAB_SERVER_IP" \
+		--except-interface=lo --port=53 --pid-file= --user=nobody --group=nogroup \
+		--log-queries --log-facility="$LAB_DNS_LOG" "$@" 2>"$d/stderr" &
+	LAB_PIDS+=($!)
+	LAB_DNS_NS=$LAB_NS_CLIENT
+	mkdir -p "/etc/netns/$LAB_DNS_NS"
+	printf 'nameserver %s\noptions timeout:2 attempts:1\n' "$LAB_SERVER_IP" > "/etc/netns/$LAB_DNS_NS/resolv.conf"
+	local i=0
+	while ! ip netns exec "$LAB_NS_SERVER" ss -Hlun "sport = :53" 2>/dev/null | grep -q .; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { cat "$d/stderr" >&2; lab_die "dnsmasq did not start"; return 1; }
+		sleep 0.05
+	done
+}
+
+# lab_dns_down: remove the client namespace's resolv.conf (dnsmasq itself
+# is stopped by lab_down).  Keeps $? for lab_down.
+lab_dns_down() {
+	local rc=$?
+	if [ -n "${LAB_DNS_NS:-}" ]; then
+		rm -f "/etc/netns/$LAB_DNS_NS/resolv.conf"
+		rmdir "/etc/netns/$LAB_DNS_NS" 2>/dev/null
+		LAB_DNS_NS=
+	fi
+	return $rc
+}

@@ -43,34 +43,73 @@ static int sa_text(const struct sockaddr *sa, char *buf, size_t len,
 	return inet_ntop(sa->sa_family, a, buf, (socklen_t)len) != NULL;
 }
 
-/* The filter for exactly this exchange.  A local port of 0 (not bound
- * yet) leaves that term out.  0 ok, -1 bad address. */
-static int build_filter(struct capture *c, const struct sockaddr *local,
-                        const struct sockaddr *remote,
-                        const struct sockaddr *nexthop)
+/* The neighbour discovery term, in parentheses: ARP about `nh` (IPv4), or
+ * IPv6 neighbour solicitations / advertisements (no extension headers). */
+static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
 {
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], nh[INET6_ADDRSTRLEN];
-	char tcp[256], lport[32] = "";
-	unsigned lp, rp, np;
+	char nh[INET6_ADDRSTRLEN];
+	unsigned np;
+
+	if (!sa_text(nexthop, nh, sizeof nh, &np))
+		return -1;
+	if (nexthop->sa_family == AF_INET)
+		snprintf(buf, len, "(arp and arp host %s)", nh);
+	else
+		snprintf(buf, len, "(icmp6 and (ip6[40] == 135 or ip6[40] == 136))");
+	return 0;
+}
+
+/* Both families: ARP about our IPv4 address, and neighbour discovery. */
+static int neigh_both(const struct sockaddr *a, const struct sockaddr *b, char *buf, size_t len)
+{
+	char v4[128], v6[128];
+
+	if (neigh_term(a->sa_family == AF_INET ? a : b, v4, sizeof v4) < 0 ||
+	    neigh_term(a->sa_family == AF_INET ? b : a, v6, sizeof v6) < 0)
+		return -1;
+	snprintf(buf, len, "%s or %s", v4, v6);
+	return 0;
+}
+
+/* The filter for exactly this exchange.  A local port of 0 (not bound
+ * yet) leaves that term out.  With o->dns, also the resolver's DNS (UDP and
+ * TCP); with o->any_remote, SMTP from our address to any host on remote's
+ * port, and ARP about our own address (the next hop is not known before
+ * the lookup, or there are several).  0 ok, -1 bad address. */
+static int build_filter(struct capture *c, const struct capture_opts *o)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	char tcp[320], lport[32] = "", rhost[80] = "", dns[128] = "", neigh[264];
+	char lhost[128], l2[INET6_ADDRSTRLEN];
+	unsigned lp, rp, dp, l2p;
 	int n;
 
-	if (!sa_text(local, l, sizeof l, &lp) || !sa_text(remote, r, sizeof r, &rp) ||
-	    local->sa_family != remote->sa_family)
+	if (!sa_text(o->local, l, sizeof l, &lp) || !sa_text(o->remote, r, sizeof r, &rp) ||
+	    (!o->any_remote && o->local->sa_family != o->remote->sa_family))
 		return -1;
 	if (lp)
 		snprintf(lport, sizeof lport, " and tcp port %u", lp);
-	snprintf(tcp, sizeof tcp, "host %s and host %s%s and tcp port %u",
-	         l, r, lport, rp);
-	if (!nexthop)           /* loopback: no ARP / ND */
-		n = snprintf(c->filter, sizeof c->filter, "%s", tcp);
-	else if (!sa_text(nexthop, nh, sizeof nh, &np))
+	if (o->dns && !sa_text(o->dns, d, sizeof d, &dp))
 		return -1;
-	else if (nexthop->sa_family == AF_INET)
-		n = snprintf(c->filter, sizeof c->filter,
-		             "(arp and arp host %s) or (%s)", nh, tcp);
-	else    /* neighbour solicitation / advertisement, no extension headers */
-		n = snprintf(c->filter, sizeof c->filter,
-		             "(icmp6 and (ip6[40] == 135 or ip6[40] == 136)) or (%s)", tcp);
+	if (o->dns)
+		snprintf(dns, sizeof dns, "(host %s and port %u) or ", d, dp);
+	if (!o->any_remote)
+		snprintf(rhost, sizeof rhost, " and host %s", r);
+	if (o->any_remote && o->local2 && !sa_text(o->local2, l2, sizeof l2, &l2p))
+		return -1;
+	if (o->any_remote && o->local2)
+		snprintf(lhost, sizeof lhost, "(host %s or host %s)", l, l2);
+	else
+		snprintf(lhost, sizeof lhost, "host %s", l);
+	snprintf(tcp, sizeof tcp, "%s%s%s and tcp port %u", lhost, rhost, lport, rp);
+	if (!o->nexthop && !o->any_remote)     /* loopback: no ARP / ND */
+		n = snprintf(c->filter, sizeof c->filter, "%s", tcp);
+	else if (neigh_term(o->any_remote ? o->local : o->nexthop, neigh, sizeof neigh) < 0)
+		return -1;
+	else if (o->any_remote && o->local2 && neigh_both(o->local, o->local2, neigh, sizeof neigh) < 0)
+		return -1;
+	else
+		n = snprintf(c->filter, sizeof c->filter, "%s or %s(%s)", neigh, dns, tcp);
 	return n > 0 && (size_t)n < sizeof c->filter ? 0 : -1;
 }
 
@@ -151,7 +190,7 @@ static int open_handle(struct capture *c)
 int cap_handle_open(struct capture *c, const struct capture_opts *o)
 {
 	c->ring = capture_ring_bytes(o->expect_bytes);
-	if (build_filter(c, o->local, o->remote, o->nexthop) < 0) {
+	if (build_filter(c, o) < 0) {
 		cap_set_err(c, "capture on %s: bad address for the filter", c->ifname);
 		return -1;
 	}

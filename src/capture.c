@@ -26,62 +26,48 @@
 #include "capture-int.h"
 #include "decode.h"
 #include "util-mem.h"
+#include "tcp-track.h"
 
 #define POLL_MS         50
 #define DRAIN_PAUSE_MS  10
 #define DEFAULT_LINGER  0.3
 
-/* ---- the TCP close tracker ---- */
+/* ---- the TCP close, by the engine's TCP state machine (no stream, no
+ * checksums: cheap enough for every captured frame) ---- */
 
 /* Direction 0 is the side that sent the first TCP segment we saw (the
- * client's SYN, normally), 1 the other side. */
+ * client's SYN, normally), 1 the other side.  Only TCP: DNS over UDP in
+ * the same capture is not looked at. */
 struct close_tracker {
 	int have_port;
 	uint16_t port0;                 /* source port of direction 0 */
-	int fin_seen[2], fin_acked[2];
-	uint32_t fin_next[2];           /* sequence number right after the FIN */
+	uint32_t no;
+	struct dirstate d[2];
 	int done;
 };
 
-/* a >= b in sequence-number space */
-static int seq_geq(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) >= 0;
-}
-
-static void track_segment(struct close_tracker *t, const struct pkt *p)
-{
-	int d;
-
-	if (!t->have_port) {
-		t->have_port = 1;
-		t->port0 = p->sport;
-	}
-	d = p->sport == t->port0 ? 0 : 1;
-	if (p->flags & TH_RST) {
-		t->done = 1;
-		return;
-	}
-	if ((p->flags & TH_ACK) && t->fin_seen[!d] && seq_geq(p->ack, t->fin_next[!d]))
-		t->fin_acked[!d] = 1;
-	if (p->flags & TH_FIN) {
-		/* the FIN occupies the sequence number after the payload */
-		t->fin_next[d] = p->seq + p->paylen + ((p->flags & TH_SYN) ? 1 : 0) + 1;
-		t->fin_seen[d] = 1;
-	}
-	if (t->fin_acked[0] && t->fin_acked[1])
-		t->done = 1;
-}
-
-static void track_frame(struct close_tracker *t, int dlt,
+static void track_frame(struct close_tracker *t, int dlt, uint64_t ts,
                         const uint8_t *data, uint32_t caplen, uint32_t len)
 {
 	struct pkt p;
+	struct tcp_verdict v;
 
+	t->no++;
 	decode_frame(dlt, data, caplen, len, &p);
 	/* only clean decodes: a damaged header must not end the capture early */
-	if (p.kind == PK_TCP && p.status == PKT_OK)
-		track_segment(t, &p);
+	if (p.kind != PK_TCP || p.status != PKT_OK)
+		return;
+	/* a new connection (send tries the next address after a failed
+	 * connect): the close that matters is the last connection's */
+	if (!t->have_port || ((p.flags & TH_SYN) && !(p.flags & TH_ACK) && p.sport != t->port0)) {
+		t->have_port = 1;
+		t->port0 = p.sport;
+		t->done = 0;
+		tcp_track_init(t->d, NULL, NULL);
+	}
+	tcp_track(t->d, p.sport == t->port0 ? 0 : 1, &p, ts, t->no, len, &v);
+	if (v.closes)
+		t->done = 1;
 }
 
 /* ---- helpers ---- */
@@ -185,7 +171,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	if (c->out && !c->file_failed &&
 	    pcapng_write_packet(&c->w, ts, bytes, h->caplen, h->len, NULL) < 0)
 		file_error(c);
-	track_frame(&x->t, c->linktype, bytes, h->caplen, h->len);
+	track_frame(&x->t, c->linktype, ts, bytes, h->caplen, h->len);
 }
 
 /* Read what libpcap has now.  Returns packets handled, -1 on error. */

@@ -16,16 +16,23 @@
 #endif
 
 static const char usage_text[] =
-"usage: smtptrace send --server HOST[:PORT] --from ADDR --to ADDR [options]\n"
+"usage: smtptrace send --from ADDR --to ADDR [--server HOST[:PORT]] [options]\n"
+"       smtptrace telnet HOST[:PORT] [options]\n"
 "       smtptrace analyze FILE [options]\n"
 "\n"
 "Send a mail with smtptrace's own SMTP client while capturing the exchange\n"
 "(ARP, TCP handshake, every command and reply, teardown), then print a\n"
 "timeline that ties each command and reply to the frames that carried it.\n"
 "`analyze` prints the same timeline for a saved capture (pcap or pcapng).\n"
+"`telnet` is the lab's first step, traced: type SMTP by hand (or pipe it in);\n"
+"each line goes to the server with CRLF, replies are shown as they arrive,\n"
+"and at EOF, QUIT or the server's close the timeline of what was typed.\n"
 "\n"
 "send options:\n"
-"  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port)\n"
+"  -s, --server HOST[:PORT]  mail server (port 25 by default; [v6addr]:port);\n"
+"                            without it, the recipients' domain's MX hosts\n"
+"                            (all recipients in one domain), every address\n"
+"                            of each tried in order\n"
 "  -f, --from ADDR           envelope and header sender\n"
 "  -t, --to ADDR             recipient (repeat for more)\n"
 "      --subject TEXT        Subject header\n"
@@ -59,6 +66,9 @@ static const char usage_text[] =
 "  -Z, --relinquish-privileges=USER\n"
 "                            once capturing, run as USER (default: the sudo\n"
 "                            user, else nobody; -Z root keeps root)\n"
+"\n"
+"telnet options: -i, -w, --fresh-arp, --timeout (connect and reply wait),\n"
+"  --no-capture, -q, -Z as for send (port 25 by default; no MX lookup)\n"
 "\n"
 "analyze options (FILE \"-\" reads standard input):\n"
 "      --summary             one line per session\n"
@@ -197,6 +207,13 @@ static int send_only(int c)
 {
 	return (c < 256 && c > 0 && strchr("sftiwqZ", c)) ||
 	       (c >= O_SUBJECT && c <= O_QUIT_AFTER);
+}
+
+/* The message and the envelope: send's, not telnet's (typed there). */
+static int message_opt(int c)
+{
+	return (c < 256 && c > 0 && strchr("sft", c)) || c == O_SUBJECT || c == O_BODY ||
+	       c == O_BODY_FILE || c == O_HELO || (c >= O_ATTACH && c <= O_QUIT_AFTER);
 }
 
 static int set_format(struct out_opts *oo, enum out_format f)
@@ -351,10 +368,15 @@ static int check_args(int argc, char **argv, struct cli *cl)
 		cl->file = argv[optind];
 		return -1;
 	}
+	if (cl->cmd == CMD_TELNET) {
+		if (optind + 1 != argc)
+			return usage_error("%s", optind >= argc ? "telnet needs HOST[:PORT]" :
+			                   "telnet takes one HOST[:PORT]");
+		cl->a.server = argv[optind];
+		return -1;
+	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!a->server)
-		return usage_error("send needs --server HOST[:PORT]");
 	if (!a->from)
 		return usage_error("send needs --from ADDR");
 	if (!a->nto)
@@ -382,9 +404,10 @@ static int command(int argc, char **argv, struct cli *cl)
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
 		return version();
-	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE : CMD_NONE;
+	cl->cmd = !strcmp(cmd, "send") ? CMD_SEND : !strcmp(cmd, "analyze") ? CMD_ANALYZE :
+	          !strcmp(cmd, "telnet") ? CMD_TELNET : CMD_NONE;
 	if (cl->cmd == CMD_NONE)
-		return usage_error("unknown command '%s': use send or analyze", cmd);
+		return usage_error("unknown command '%s': use send, telnet or analyze", cmd);
 	return -1;
 }
 
@@ -402,10 +425,11 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	while ((c = getopt_long(argc, argv, "s:f:t:i:w:qZ:hV", long_opts, NULL)) != -1) {
 		int analyze_only = c == O_SUMMARY || c == O_PORT || c == O_SESSION ||
 		                   c == O_IDLE_TIMEOUT || c == O_MEMORY_LIMIT;
-		if (send_only(c) && cl->cmd != CMD_SEND)
-			return usage_error("%s is an option of send, not analyze", opt_name(c));
+		const char *cmd = cl->cmd == CMD_TELNET ? "telnet" : cl->cmd == CMD_SEND ? "send" : "analyze";
+		if (send_only(c) && (cl->cmd == CMD_ANALYZE || (cl->cmd == CMD_TELNET && message_opt(c))))
+			return usage_error("%s is an option of send, not %s", opt_name(c), cmd);
 		if (analyze_only && cl->cmd != CMD_ANALYZE)
-			return usage_error("%s is an option of analyze, not send", opt_name(c));
+			return usage_error("%s is an option of analyze, not %s", opt_name(c), cmd);
 		r = send_only(c) ? send_opt(c, optarg, a) : analyze_opt(c, optarg, a, &color);
 		if (r >= 0)
 			return r;

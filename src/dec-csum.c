@@ -80,3 +80,10 @@ int pkt_tcp_csum(struct pkt *p)
 		p->tcp_csum = (uint8_t)tcp_csum_verify(p, p->tcp_seg, p->tcp_seglen);
 	return p->tcp_csum;
 }
+
+int decode_tcp_csum(const struct pkt *p)
+{
+	if (p->tcp_csum != CSUM_UNCHECKED)
+		return p->tcp_csum;
+	return tcp_csum_verify(p, p->tcp_seg, p->tcp_seglen);
+}

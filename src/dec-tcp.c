@@ -3,6 +3,11 @@
  * `wire` is the IP payload length, so the payload ends where the datagram
  * ends: Ethernet padding after a bare ACK never becomes payload bytes.
  */
+#include <string.h>
+#include <netinet/in.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <netinet/tcp.h>
 #include "decode_int.h"
 
@@ -57,7 +62,14 @@ static void tcp_options(struct cur o, int cut, struct pkt *p)
 				p->wscale = (int8_t)(b > 14 ? 14 : b);
 			break;
 		case TCPOPT_SACK_PERMITTED: p->sack_ok = 1; break;
-		case TCPOPT_SACK:           p->has_sack = 1; break;
+		case TCPOPT_SACK:
+			p->has_sack = 1;
+			for (; v.len >= 8 && p->nsack < 4; p->nsack++) {   /* left, right edges */
+				p->sack[p->nsack][0] = ld_be32(v.p);
+				p->sack[p->nsack][1] = ld_be32(v.p + 4);
+				cur_skip(&v, 8);
+			}
+			break;
 		default: break;
 		}
 	}
@@ -94,6 +106,8 @@ void decode_tcp(struct cur c, size_t wire, struct pkt *p)
 	}
 	tcp_options(cur_make(h + 20, hlen - 20), 0, p);
 	cur_skip(&c, hlen);
+	p->tcp_hdr = h;
+	p->tcp_hlen = (uint16_t)hlen;
 
 	p->payload = c.p;
 	p->cap_paylen = (uint32_t)c.len;

@@ -55,8 +55,9 @@ static int sink_detect(struct session *s, int dir, uint64_t off, const uint8_t *
 
 /* Bytes go to the session's application parsers (app.h): SMTP, which hands
  * the rest of each direction to the TLS record parser at STARTTLS. */
-static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_t n)
+static void sink_data(void *ctx, int dir, uint64_t off, const uint8_t *p, size_t n)
 {
+	struct session *s = ctx;
 	if (s->is_smtp == 0) {
 		int r = sink_detect(s, dir, off, p, n);
 		if (r < 0)
@@ -78,21 +79,22 @@ static void sink_data(struct session *s, int dir, uint64_t off, const uint8_t *p
 		app_data(&s->app, dir, off, p, n);
 }
 
-static void sink_gap(struct session *s, int dir, uint64_t off, uint64_t n)
+static void sink_gap(void *ctx, int dir, uint64_t off, uint64_t n)
 {
+	struct session *s = ctx;
 	if (s->is_smtp == 1)
 		app_gap(&s->app, dir, off, n);
 }
 
-static const struct reasm_sink sink = { sink_data, sink_gap };
+const struct stream_sink engine_stream_sink = { sink_data, sink_gap };
+
 /* ---- finishing and printing ---------------------------------------------- */
 
 static void finalize(struct engine *e, struct flow *f)
 {
 	struct session *s = &f->s;
 	(void)e;
-	for (int dir = 0; dir < 2; dir++)
-		reasm_flush(s, dir, &sink);
+	tcp_track_flush(s->d);
 	smtp_end(s);
 	s->done = 1;
 	s->history[s->hlen] = '\0';
@@ -188,128 +190,24 @@ static void expire_idle(struct engine *e)
 
 /* ---- TCP ----------------------------------------------------------------- */
 
-/* The 64-bit stream offset of `seq`, the one closest to what we expect. */
-static uint64_t unwrap(const struct dirstate *d, uint32_t seq)
-{
-	uint32_t rel = seq - (d->isn + 1);
-	uint64_t ref = d->next;
-	uint64_t cand = (ref & ~0xffffffffull) | rel;
-	if (cand + 0x80000000ull < ref)
-		cand += 1ull << 32;
-	else if (cand > ref + 0x80000000ull && cand >= (1ull << 32))
-		cand -= 1ull << 32;
-	return cand;
-}
-
-static void tcp_frame(struct flow *f, int dir, const struct pkt *p,
-                      struct frame_rec *fr)
+/* The TCP state machine (tcp-track.c) decides; the session keeps the
+ * history letters, the first closer and the close. */
+static void tcp_frame(struct flow *f, int dir, const struct pkt *p, struct frame_rec *fr)
 {
 	struct session *s = &f->s;
-	struct dirstate *d = &s->d[dir], *peer = &s->d[!dir];
-	int syn = p->flags & TH_SYN, fin = p->flags & TH_FIN, rst = p->flags & TH_RST;
-	int ack = p->flags & TH_ACK;
-	unsigned ta = 0;
-	const char up = dir == DIR_C2S;
-
-	if (syn) {
-		if (d->syn && p->seq != d->isn)
-			ta |= TA_PORTREUSE;
-		else if (d->syn)
-			ta |= TA_RETRANS;
-		d->syn = 1;
-		d->isn = p->seq;
-		d->mss = p->mss;
-		d->wscale = p->wscale;
-		hist(s, ack ? (up ? 'H' : 'h') : (up ? 'S' : 's'));
-	} else if (!d->seen) {
-		d->isn = p->seq - 1;            /* no SYN: the first byte seen is byte 0 */
+	struct tcp_verdict v;
+	tcp_track(s->d, dir, p, fr->ts_ns, fr->no, fr->wirelen, &v);
+	fr->off = v.off;
+	fr->win = v.win;
+	fr->ta = v.ta;
+	for (const char *c = v.hist; *c; c++)
+		hist(s, *c);
+	if (v.first_fin && s->first_closer < 0)
+		s->first_closer = dir;
+	if (v.closes && !s->closed) {
+		s->closed = 1;
+		s->close_frame = fr->no;
 	}
-	d->seen = 1;
-	d->frames++;
-	d->bytes += fr->wirelen;
-	d->paybytes += p->paylen;
-
-	uint64_t off = syn ? 0 : unwrap(d, p->seq);
-	fr->off = off;
-	/* window: scaled once both sides offered scaling */
-	uint32_t win = p->win;
-	if (!syn && d->wscale >= 0 && peer->wscale >= 0)
-		win <<= d->wscale > 14 ? 14 : d->wscale;
-	fr->win = win;
-	if (!syn && !rst && p->win == 0) {
-		ta |= TA_ZEROWIN;
-		d->zerowin++;
-		hist(s, up ? 'W' : 'w');
-	}
-	if (peer->mss && p->paylen > peer->mss) {
-		ta |= TA_OVERMSS;
-		d->overmss++;
-	}
-	/* a pure ACK answering the peer's keep-alive is not a duplicate ACK */
-	if (ack && !syn && !fin && !rst && p->paylen == 0 && peer->ka_pending) {
-		ta |= TA_KAACK;
-		peer->ka_pending = 0;
-	} else if (ack && !syn && !fin && !rst && p->paylen == 0 && d->ack_valid &&
-	    p->ack == d->last_ack && p->win == d->last_win && peer->seen &&
-	    peer->next > 0 && off == d->next) {
-		ta |= TA_DUPACK;
-		d->dupacks++;
-	}
-
-	/* the ACK first: bytes of the peer it acknowledges and we never saw
-	 * become a gap before this frame's own payload is dissected */
-	uint64_t acked = ack && peer->seen ? unwrap(peer, p->ack) : 0;
-	if (ack && peer->seen) {
-		if (!peer->acked_valid || acked > peer->acked) {
-			peer->acked = acked;
-			peer->acked_valid = 1;
-		}
-		reasm_acked(s, !dir, acked, &sink);
-	}
-	if (p->paylen) {
-		ta |= reasm_segment(s, dir, off, p->paylen, p->payload, p->cap_paylen, &sink);
-		if (ta & TA_RETRANS) { d->retrans++; hist(s, up ? 'T' : 't'); }
-		if (ta & TA_OOO) d->ooo++;
-		if (ta & TA_KEEPALIVE) { d->keepalive++; d->ka_pending = 1; }
-		if (ta & TA_GAP) hist(s, up ? 'G' : 'g');
-		hist(s, up ? 'D' : 'd');
-	} else if (ack && !syn && !fin && !rst) {
-		if (off + 1 == d->next && d->next > 0 && !(ta & (TA_DUPACK | TA_KAACK))) {
-			ta |= TA_KEEPALIVE;
-			d->keepalive++;
-			d->ka_pending = 1;
-		}
-		hist(s, up ? 'A' : 'a');
-	}
-	if (ack && peer->seen) {
-		d->last_ack = p->ack;
-		d->last_win = p->win;
-		d->ack_valid = 1;
-	}
-	if (fin && !d->fin) {
-		d->fin = 1;
-		d->fin_off = off + p->paylen;
-		d->fin_frame = fr->no;
-		if (s->first_closer < 0)
-			s->first_closer = dir;
-		hist(s, up ? 'F' : 'f');
-	}
-	if (rst) {
-		d->rst = 1;
-		hist(s, up ? 'R' : 'r');
-		if (!s->closed) {
-			s->closed = 1;
-			s->close_frame = fr->no;
-		}
-	}
-	/* the close is complete when the second FIN is acknowledged */
-	if (!s->closed && d->fin && peer->fin && ack && !fin) {
-		if (acked >= peer->fin_off + 1) {             /* peer->fin: seen */
-			s->closed = 1;
-			s->close_frame = fr->no;
-		}
-	}
-	fr->ta = (uint16_t)ta;
 }
 
 /* ---- frames ------------------------------------------------------------ */

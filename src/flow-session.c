@@ -110,7 +110,7 @@ struct flow *session_new(struct engine *e, struct fent *fe)
 	s->first_closer = -1;
 	s->owner = f;
 	s->eng = e;
-	s->d[0].wscale = s->d[1].wscale = -1;
+	tcp_track_init(s->d, &engine_stream_sink, s);
 	f->fe = fe;
 	fe->fl = f;
 	fe->state = FE_SESSION;
@@ -126,7 +126,7 @@ struct flow *session_new(struct engine *e, struct fent *fe)
 
 void session_free(struct session *s)
 {
-	reasm_free(s);
+	tcp_track_free(s->d);
 	smtp_free(s);
 	for (size_t i = 0; i < s->nex; i++) {
 		struct exchange *x = &s->ex[i];

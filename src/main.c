@@ -10,5 +10,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (cl.cmd == CMD_ANALYZE)
 		return analyze_file(cl.file, &cl.a.eo, &cl.a.oo);
+	if (cl.cmd == CMD_TELNET)
+		return telnet_run(&cl.a);
 	return send_mail(&cl.a);
 }

@@ -61,7 +61,9 @@ static void json_head(struct out_ctx *c, const struct timeline *t)
 	fprintf(o, ",\"handshake\":{\"frames\":[%u,%u,%u]", t->hs[0], t->hs[1], t->hs[2]);
 	if (t->has_synack) fprintf(o, ",\"syn_synack\":%.9f", (double)t->synack_ns / 1e9);
 	if (t->has_irtt) fprintf(o, ",\"irtt\":%.9f", (double)t->irtt_ns / 1e9);
-	fputs("}", o);
+	fprintf(o, ",\"windows_scaled\":%s,\"acks_relative\":%s}",
+	        s->d[0].wscale >= 0 && s->d[1].wscale >= 0 ? "true" : "false",
+	        s->d[0].seen && s->d[1].seen ? "true" : "false");
 }
 
 static void json_envelope(FILE *o, const struct session *s)
@@ -98,6 +100,16 @@ static void json_envelope(FILE *o, const struct session *s)
 	fputs("}", o);
 }
 
+/* "analysis": the TA_* bits by name (tcp_analysis_name) */
+static void json_analysis(FILE *o, uint32_t ta)
+{
+	PUT_LIT(o, ",\"analysis\":[");
+	for (unsigned b = 0, n = 0; b < TA_NBITS; b++)
+		if (ta & (1u << b))
+			fprintf(o, "%s\"%s\"", n++ ? "," : "", tcp_analysis_name(1u << b));
+	putc_unlocked(']', o);
+}
+
 static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t i)
 {
 	FILE *o = c->o.out;
@@ -128,6 +140,7 @@ static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t
 		put_u(o, f->len);
 		PUT_LIT(o, ",\"win\":");
 		put_u(o, f->win);
+		json_analysis(o, f->ta);
 	}
 	putc_unlocked('}', o);
 }

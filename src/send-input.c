@@ -1,11 +1,12 @@
 /* send-input.c - `send`'s options turned into a message: the -Z user and
- * the server argument checked, the EHLO name checked, the body read, the
+ * the server argument checked (or, without one, the recipients' domain), the EHLO name checked, the body read, the
  * message built. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "exitcodes.h"
 #include "msg.h"
@@ -81,6 +82,47 @@ static int split_server(const char *arg, struct send_input *in)
 	return in->host[0] && in->port[0] && !*end && p > 0 && p < 65536 ? 0 : -1;
 }
 
+/* The domain of an address: after the last '@'.  NULL when there is none. */
+static const char *domain_of(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	return at && at[1] ? at + 1 : NULL;
+}
+
+/* No --server: where the recipients' mail goes (RFC 5321 5.1) - their
+ * domain's MX, or an address literal ([192.0.2.1], [IPv6:2001:db8::1])
+ * itself.  Every recipient in the same domain: one session, one timeline. */
+static int recipient_domain(const struct send_args *a, struct send_input *in)
+{
+	const char *d = domain_of(a->to[0]);
+
+	if (!d)
+		return st_fail(EX_USAGE_, "--to %s: no domain, and no --server to send it to", a->to[0]);
+	for (int i = 1; i < a->nto; i++) {
+		const char *e = domain_of(a->to[i]);
+		if (!e || strcasecmp(d, e))
+			return st_fail(EX_USAGE_, "recipients in different domains (%s, %s): without "
+			               "--server, send once per domain", d, e ? e : a->to[i]);
+	}
+	snprintf(in->port, sizeof in->port, "25");
+	if (d[0] == '[') {              /* an address literal: that host, no MX */
+		size_t n = strcspn(d + 1, "]");
+		const char *ip = d + 1;
+		if (!strncasecmp(ip, "IPv6:", 5))
+			ip += 5, n -= 5;
+		if (d[1 + strcspn(d + 1, "]")] != ']' || n == 0 || n >= sizeof in->host)
+			return st_fail(EX_USAGE_, "--to %s: malformed address literal", a->to[0]);
+		snprintf(in->host, sizeof in->host, "%.*s", (int)n, ip);
+		return 0;
+	}
+	if (strlen(d) >= sizeof in->host)
+		return st_fail(EX_USAGE_, "--to %s: domain too long", a->to[0]);
+	snprintf(in->host, sizeof in->host, "%s", d);
+	in->by_mx = 1;
+	return 0;
+}
+
 static int check_helo(struct send_args *a, struct send_input *in)
 {
 	if (!a->helo) {
@@ -103,7 +145,9 @@ int send_input_load(struct send_args *a, struct send_input *in)
 	memset(in, 0, sizeof *in);
 	if (a->user && !getpwnam(a->user))
 		return st_fail(EX_USAGE_, "-Z %s: no such user", a->user);
-	if (split_server(a->server, in))
+	if (!a->server && (rc = recipient_domain(a, in)))
+		return rc;
+	if (a->server && split_server(a->server, in))
 		return st_fail(EX_USAGE_, "--server %s: expected HOST, HOST:PORT or [IPv6]:PORT",
 		               a->server);
 	if ((rc = check_helo(a, in)) || (rc = load_body(a, &body, &body_len)))
@@ -121,6 +165,16 @@ int send_input_load(struct send_args *a, struct send_input *in)
 	free(body);
 	if (!in->msg)
 		return st_fail(EX_USAGE_, "%s", errbuf);
+	return 0;
+}
+
+int send_input_server(const struct send_args *a, struct send_input *in)
+{
+	memset(in, 0, sizeof *in);
+	if (a->user && !getpwnam(a->user))
+		return st_fail(EX_USAGE_, "-Z %s: no such user", a->user);
+	if (split_server(a->server, in))
+		return st_fail(EX_USAGE_, "%s: expected HOST, HOST:PORT or [IPv6]:PORT", a->server);
 	return 0;
 }
 

@@ -218,8 +218,12 @@ static void note_words(const struct timeline *t, size_t i, int said_dup, int sai
 {
 	const struct frame_rec *f = &t->frames[i];
 	const struct tl_frame *m = &t->fm[i];
-	if (f->ta & TA_RETRANS) sb_str(b, " [retransmission]");
+	if (f->ta & TA_SPURIOUS) sb_str(b, " [spurious retransmission]");
+	else if (f->ta & TA_FASTRETX) sb_str(b, " [fast retransmission]");
+	else if (f->ta & TA_RETRANS) sb_str(b, " [retransmission]");
 	if (f->ta & TA_OOO) sb_str(b, " [out of order]");
+	if (f->ta & TA_DUP) sb_str(b, " [network duplicate]");
+	if (f->ta & TA_BADCSUM) sb_str(b, " [bad TCP checksum: not used]");
 	if ((f->ta & TA_GAP) && m->gapn)
 		sb_u(b, " [", m->gapn), sb_str(b, " bytes before it not captured]");
 	else if (f->ta & TA_GAP)
@@ -227,6 +231,9 @@ static void note_words(const struct timeline *t, size_t i, int said_dup, int sai
 	if ((f->ta & TA_DUPACK) && !said_dup) sb_str(b, " [duplicate ACK]");
 	if ((f->ta & TA_KEEPALIVE) && !said_ka) sb_str(b, " [keep-alive]");
 	if (f->ta & TA_ZEROWIN) sb_str(b, " [zero window]");
+	if (f->ta & TA_ZWPROBE) sb_str(b, " [zero window probe]");
+	if (f->ta & TA_WINUPD) sb_str(b, " [window update]");
+	if (f->ta & TA_WINFULL) sb_str(b, " [window full]");
 	if (f->ta & TA_OVERMSS) sb_str(b, " [longer than the MSS: segmentation offload]");
 	if (f->ta & TA_TRUNC) sb_str(b, " [payload cut by the snaplen]");
 	if (f->status & PKT_MALFORMED) sb_add(b, " [malformed: %s]", f->err ? f->err : "?");
@@ -369,6 +376,19 @@ void tlw_handshake(const struct timeline *t, struct sbuf *b)
 	default:
 		sb_str(b, "Handshake: not captured (the capture started after the connection was opened)");
 	}
+}
+
+/* With a side's SYN missing, windows cannot be scaled and, with a side
+ * missing altogether, its ack numbers cannot be made relative. */
+void tlw_unscaled(const struct timeline *t, struct sbuf *b)
+{
+	const struct session *s = t->s;
+	if (s->d[0].syn && s->d[1].syn)
+		return;
+	sb_add(b, "TCP: no SYN from the %s: windows are shown unscaled",
+	       !s->d[0].syn && !s->d[1].syn ? "client or the server" : !s->d[0].syn ? "client" : "server");
+	if (!s->d[0].seen || !s->d[1].seen)
+		sb_add(b, ", ack numbers raw (nothing from the %s)", !s->d[0].seen ? "client" : "server");
 }
 
 /* Why there is no ARP in the session; nothing when there is. */

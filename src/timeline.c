@@ -60,12 +60,18 @@ static void index_exchanges(struct timeline *t, const struct session *s)
 static void find_handshake(struct timeline *t, const struct session *s)
 {
 	int synack_seen = 0;
+	size_t syn_i = 0;
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct frame_rec *f = &t->frames[i];
 		if (f->dir > 1)
 			continue;
-		if ((f->flags & (TH_SYN | TH_ACK)) == TH_SYN && f->dir == DIR_C2S && !t->hs[0]) {
-			t->hs[0] = f->no; t->fm[i].hs = 1; t->hsf[0] = f;
+		/* step 1 is the SYN the SYN/ACK answers: the last one before it
+		 * (the iRTT excludes a SYN retransmission timeout) */
+		if ((f->flags & (TH_SYN | TH_ACK)) == TH_SYN && f->dir == DIR_C2S && !synack_seen &&
+		    !(f->ta & (TA_PORTREUSE | TA_DUP | TA_BADCSUM))) {
+			if (t->hs[0])
+				t->fm[syn_i].hs = 0;
+			t->hs[0] = f->no; t->fm[i].hs = 1; t->hsf[0] = f; syn_i = i;
 		} else if ((f->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && f->dir == DIR_S2C && !t->hs[1]) {
 			t->hs[1] = f->no; t->fm[i].hs = 2; t->hsf[1] = f; synack_seen = 1;
 		} else if (synack_seen && !t->hs[2] && f->dir == DIR_C2S && (f->flags & TH_ACK) &&
@@ -160,7 +166,7 @@ static void map_payload(struct timeline *t, const struct session *s, size_t i)
 	}
 	if (m->count)
 		m->proto = FP_SMTP;
-	if (m->count == 1 && !(f->ta & TA_RETRANS)) {
+	if (m->count == 1 && !(f->ta & (TA_RETRANS | TA_DUP | TA_BADCSUM))) {
 		struct tl_exchange *tx = &t->ex[list[m->first]];
 		m->segk = rep ? ++tx->norig_rep : ++tx->norig_req;
 	}

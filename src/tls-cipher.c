@@ -139,7 +139,7 @@ static long cbc_decrypt(struct tls_cipher *c, const uint8_t *frag, size_t ctlen,
 	int l1 = 0, l2 = 0;
 	if (EVP_DecryptInit_ex(c->ctx, NULL, NULL, NULL, frag) != 1 ||
 	    EVP_DecryptUpdate(c->ctx, out, &l1, frag + BLOCK_LEN, (int)ctlen) != 1 ||
-	    EVP_DecryptFinal_ex(c->ctx, out + l1, &l2) != 1 || (size_t)(l1 + l2) != ctlen)
+	    EVP_DecryptFinal_ex(c->ctx, out + l1, &l2) != 1 || (size_t)l1 + (size_t)l2 != ctlen)
 		return -1;
 	size_t pad = out[ctlen - 1];
 	if (pad + 1 > ctlen)

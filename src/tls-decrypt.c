@@ -26,9 +26,9 @@ struct tls_suite {
 	const char *prf;        /* TLS 1.2 PRF hash; TLS 1.3 HKDF hash */
 };
 
-#define GCM12(id, k, prf)  { id, 0, TC_GCM, "AES-" #k "-GCM", k / 8, 4, NULL, 0, prf }
+#define GCM12(id, k, prf)  { id, 0, TC_GCM, "AES-" #k "-GCM", (k) / 8, 4, NULL, 0, prf }
 #define CHACHA12(id)       { id, 0, TC_CHACHA, "ChaCha20-Poly1305", 32, 12, NULL, 0, "SHA256" }
-#define CBC12(id, k, mac, ml, prf) { id, 0, TC_CBC, "AES-" #k "-CBC", k / 8, 0, mac, ml, prf }
+#define CBC12(id, k, mac, ml, prf) { id, 0, TC_CBC, "AES-" #k "-CBC", (k) / 8, 0, mac, ml, prf }
 
 static const struct tls_suite suites[] = {
 	{ 0x1301, 1, TC_GCM, "AES-128-GCM", 16, 12, NULL, 0, "SHA256" },

@@ -616,15 +616,27 @@ def cap_retrans():
     return cap
 
 
+def swapped_ids(later, earlier):
+    """Capture `later` then `earlier`, with the IP IDs of the order they were sent."""
+    i0 = IPID[0]
+    IPID[0] = i0 + 1
+    later()
+    IPID[0] = i0
+    earlier()
+    IPID[0] = i0 + 2
+
+
 def cap_ooo():
-    """Two command segments and two body segments captured in swapped order."""
+    """Two command segments and two body segments captured in swapped order
+    (the network reordered them: each keeps the IP ID it was sent with, so
+    the one captured second has the older ID)."""
     cap = Capture("eth")
     cv = Conv(cap, **C4())
     std_open(cv)
     m, r = "MAIL FROM:<alice@example.org>\r\n", "RCPT TO:<bob@example.net>\r\n"
     base = cv.seq[0]
-    cv.send(0, r, seq=base + len(m), advance=False)
-    cv.send(0, m, seq=base, advance=False)
+    swapped_ids(lambda: cv.send(0, r, seq=base + len(m), advance=False),
+                lambda: cv.send(0, m, seq=base, advance=False))
     cv.seq[0] = base + len(m) + len(r)
     cv.rcv[1] = cv.seq[0]
     cv.s("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n")
@@ -632,13 +644,70 @@ def cap_ooo():
     cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
     body = (message("Out of order", 40) + ".\r\n").encode()
     b0 = cv.seq[0]
-    cv.send(0, body[1000:], seq=b0 + 1000, advance=False, flags=TH_PSH | TH_ACK)
-    cv.send(0, body[:1000], seq=b0, advance=False, flags=TH_ACK)
+    swapped_ids(lambda: cv.send(0, body[1000:], seq=b0 + 1000, advance=False, flags=TH_PSH | TH_ACK),
+                lambda: cv.send(0, body[:1000], seq=b0, advance=False, flags=TH_ACK))
     cv.seq[0] = b0 + len(body)
     cv.rcv[1] = cv.seq[0]
     cv.ack(1)
     cv.s("250 2.0.0 Ok: queued as 4SVZ1x0006\r\n", dt=0.005)
     std_quit(cv)
+    return cap
+
+
+def cap_tcp_impair():
+    """One of each TCP finding under impairment: the SYN resent after 1 s
+    (the iRTT is measured from the second one, which the SYN/ACK answers); a
+    pure ACK repeated while the server has nothing outstanding (not a
+    duplicate ACK); MAIL captured twice with the same IP ID (a network
+    duplicate, not a retransmission); RCPT with a byte flipped on the way
+    (bad checksum: not used as data) and then its good copy (a
+    retransmission); the server's 221 lost before its FIN (a gap before a
+    frame without payload); the client's FIN resent."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    opts = struct.pack("!BBH", 2, 4, cv.mss) + b"\x04\x02\x01\x01" + struct.pack("!BBB", 3, 3, 7) + b"\x01"
+    cv.pkt(0, TH_SYN, opts=opts, win=64240, dt=0.001)
+    cv.pkt(0, TH_SYN, opts=opts, win=64240, dt=1.0)
+    cv.seq[0] += 1
+    cv.rcv[1] = cv.seq[0]
+    cv.pkt(1, TH_SYN | TH_ACK, opts=opts, win=65160, dt=0.010)
+    cv.seq[1] += 1
+    cv.rcv[0] = cv.seq[1]
+    cv.win = [502, 509]
+    cv.pkt(0, TH_ACK, dt=0.0002)
+    cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
+    cv.ack(0)
+    cv.ack(0, dt=0.05)                      # again: nothing of the server's is outstanding
+    cv.c("EHLO client.example.org\r\n")
+    cv.s(EHLO_REPLY)
+    m = "MAIL FROM:<alice@example.org>\r\n"
+    i0 = IPID[0]
+    cv.c(m, advance=False)
+    IPID[0] = i0                            # the same packet again
+    cv.c(m, dt=0.0001)
+    cv.s("250 2.1.0 Ok\r\n")
+    r = "RCPT TO:<bob@example.net>\r\n"
+    at = len(r) - r.index("bob") - 1        # the 'o' of bob, from the end
+
+    def flip(l3):
+        return l3[:-at] + bytes([l3[-at] ^ 0x20]) + l3[-at + 1:]
+    cv.c(r, advance=False, wire_ip=flip)    # "bOb": the receiver drops it
+    cv.c(r, dt=0.2)
+    cv.s("250 2.1.5 Ok\r\n")
+    cv.c("DATA\r\n")
+    cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
+    cv.body((message("Impaired", 20) + ".\r\n").encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x0009\r\n", dt=0.005)
+    cv.c("QUIT\r\n")
+    cv.seq[1] += len("221 2.0.0 Bye\r\n")  # the 221: not captured
+    cv.pkt(1, TH_FIN | TH_ACK, dt=0.004)
+    cv.seq[1] += 1
+    cv.rcv[0] = cv.seq[1]
+    cv.pkt(0, TH_FIN | TH_ACK, dt=0.0003)
+    cv.pkt(0, TH_FIN | TH_ACK, dt=0.2)      # resent: its ACK did not come
+    cv.seq[0] += 1
+    cv.rcv[1] = cv.seq[0]
+    cv.pkt(1, TH_ACK, dt=0.0002)
     return cap
 
 
@@ -924,6 +993,7 @@ def corpus():
         ("retrans.pcap", cap_retrans, "pcap"),
         ("ooo.pcap", cap_ooo, "pcap"),
         ("lost.pcap", cap_lost, "pcap"),
+        ("tcp-impair.pcap", cap_tcp_impair, "pcap"),
         ("lost-eod.pcap", lambda: cap_lost(nbody=80), "pcap"),
         ("zerowin-keepalive.pcap", cap_zerowin, "pcap"),
         ("rst.pcap", cap_rst, "pcap"),

@@ -77,6 +77,7 @@ static void mime_opts(void)
 	snprintf(line, sizeof line, "%s --quit-after body", base);
 	CHECK(parse(&cl, line) == EX_USAGE_);
 	CHECK(parse(&cl, "smtptrace analyze f.pcap --attach x") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace telnet h --pipeline") == EX_USAGE_);
 }
 
 /* The ring: 8 MiB for a small mail, growing with the message, 64 MiB at most. */
