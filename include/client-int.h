@@ -64,6 +64,11 @@ struct smtp {
 	int rcpt_i;
 	char rcpt_err[300];         /* the first recipient rejection */
 	int quitting;               /* QUIT sent after an error: ignore its fate */
+	const char *msg;            /* the message variant chosen at MAIL (8bit or not) */
+	size_t msg_len;
+	int pipelined;              /* MAIL, RCPTs, DATA went in one write: judges only read */
+	size_t pipe_rec;            /* the sent record the next reply of the group answers */
+	int pipe_left;              /* replies of the group still to come */
 	int quit_sent;
 	const char *auth_mech;      /* the AUTH mechanism under way (client-auth.c) */
 	int auth_step;              /* responses sent after the AUTH line */

@@ -56,6 +56,15 @@ struct client_auth_opts {
 	int allow_plaintext;    /* --allow-plaintext-auth: AUTH without TLS */
 };
 
+/* --quit-after: where the dialogue stops and QUITs (as swaks' --quit-after). */
+enum client_quit_after {
+	QUIT_AFTER_NONE, QUIT_AFTER_CONNECT, QUIT_AFTER_GREETING, QUIT_AFTER_EHLO,
+	QUIT_AFTER_TLS, QUIT_AFTER_AUTH, QUIT_AFTER_MAIL, QUIT_AFTER_RCPT, QUIT_AFTER_DATA,
+};
+/* "rcpt" -> QUIT_AFTER_RCPT; -1 when unknown. */
+int client_quit_after_parse(const char *s);
+const char *client_quit_after_name(int q);
+
 struct client_opts {
 	const char *helo;              /* EHLO/HELO argument */
 	const char *from;
@@ -63,6 +72,11 @@ struct client_opts {
 	int nto;
 	const char *msg;               /* built message (CRLF, not stuffed) */
 	size_t msg_len;
+	const char *msg8;              /* the same with 8bit parts: sent, with BODY=8BITMIME,
+	                                  when the server offers 8BITMIME (NULL: none) */
+	size_t msg8_len;
+	int pipeline;                  /* --pipeline: MAIL, RCPTs, DATA in one write (RFC 2920) */
+	int quit_after;                /* enum client_quit_after */
 	struct client_timeouts to_s;
 	FILE *transcript;              /* swaks style " -> " / "<-  "; NULL = quiet */
 	int color;                     /* colour the transcript */

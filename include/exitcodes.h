@@ -34,6 +34,8 @@ enum {
 	EX_TLS = 17,            /* TLS required but not offered or refused; the handshake failed */
 	EX_TLS_VERIFY = 18,     /* TLS required and the certificate did not verify */
 	EX_AUTH = 19,           /* AUTH failed, not offered, or refused over plaintext */
+	EX_EXTENSION = 20,      /* the mail needs what the server lacks: SMTPUTF8, PIPELINING
+	                           (--pipeline), a SIZE limit the message fits in */
 	EX_INTERNAL = 70,       /* out of memory and the like */
 	EX_INTERRUPTED = 130,   /* Ctrl-C / SIGTERM: what was captured is still saved and shown */
 };

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct mime_opts;
+
 struct msg_opts {
 	const char *from;          /* envelope and header From (address only) */
 	const char *const *to;     /* recipients */
@@ -19,6 +21,10 @@ struct msg_opts {
 	 * followed eventually by an empty line) and `raw` is set, send it as is:
 	 * headers the user gave are not duplicated. */
 	int raw;
+	/* MIME parts (--attach, --html-file, --inline): when set, the headers
+	 * above are followed by mime_write()'s entity, built from mime->text
+	 * (the body) and the files; `raw` is ignored. */
+	const struct mime_opts *mime;
 };
 
 /* 0 when `s` holds no CR or LF (and no NUL before its end); else -1. */

@@ -22,6 +22,8 @@ struct send_input {
 	char helo_buf[256];            /* this host's name when --helo is absent */
 	char *msg;                     /* the built message (CRLF), owned */
 	size_t msg_len;
+	char *msg8;                    /* its 8bit variant (MIME only; NULL: none), owned */
+	size_t msg8_len;
 };
 
 /* Split --server, check --helo (defaulting it to this host's name), read
@@ -30,6 +32,16 @@ int send_input_load(struct send_args *a, struct send_input *in);
 void send_input_free(struct send_input *in);
 /* telnet: only the -Z user and HOST[:PORT] (no message).  0 or 2. */
 int send_input_server(const struct send_args *a, struct send_input *in);
+
+/* Read a whole stream (NUL-terminated too); NULL on a read error. */
+char *send_read_all(FILE *f, size_t *len);
+
+/* send-mime.c: whether --attach/--html-file/--inline ask for MIME; then
+ * read the files and build in->msg (and in->msg8) from mo and them.  0 or
+ * an exit code (the error printed). */
+struct msg_opts;
+int send_mime_wanted(const struct send_args *a);
+int send_mime_build(const struct send_args *a, struct msg_opts *mo, struct send_input *in);
 
 /* Create the capture file: -w FILE, or captures/smtptrace-DATE-TIME-HOST.pcapng
  * (the captures/ directory is created or checked: a real directory, ours,

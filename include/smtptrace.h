@@ -11,6 +11,7 @@
 #include "out.h"
 
 #define SEND_MAX_RCPTS 64
+#define SEND_MAX_FILES 32       /* --attach and --inline, each */
 
 struct send_args {
 	const char *server;            /* HOST[:PORT] */
@@ -20,6 +21,15 @@ struct send_args {
 	const char *subject;
 	const char *body;              /* --body */
 	const char *body_file;         /* --body-file; neither: stdin */
+	const char *html_file;         /* --html-file */
+	const char *attach[SEND_MAX_FILES];      /* --attach FILE */
+	const char *attach_type[SEND_MAX_FILES]; /* --attach-type before it; NULL: libmagic */
+	int nattach;
+	const char *attach_type_next;  /* --attach-type waiting for its --attach */
+	const char *inl[SEND_MAX_FILES];         /* --inline FILE */
+	int ninl;
+	int pipeline;                  /* --pipeline */
+	int quit_after;                /* --quit-after: enum client_quit_after */
 	const char *helo;
 	double timeout;                /* 0: RFC 5321 defaults */
 	const char *iface;             /* -i */

@@ -43,6 +43,14 @@ static const char usage_text[] =
 "      --subject TEXT        Subject header\n"
 "      --body TEXT           message body (else --body-file, else standard input)\n"
 "      --body-file FILE      message body from FILE (\"-\": standard input)\n"
+"      --attach FILE         attach FILE (repeat for more; type by libmagic)\n"
+"      --attach-type TYPE    the content type of the next --attach\n"
+"      --html-file FILE      an HTML alternative to the text body\n"
+"      --inline FILE         an image the HTML shows as cid:NAME (FILE's base name\n"
+"                            without extension: pic.png is cid:pic)\n"
+"      --pipeline            MAIL, RCPT and DATA in one write (needs PIPELINING)\n"
+"      --quit-after STAGE    QUIT after connect, greeting, ehlo, tls, auth, mail,\n"
+"                            rcpt or data\n"
 "      --helo NAME           EHLO/HELO name (default: this host's name)\n"
 "      --timeout SECONDS     one timeout for every stage (default: RFC 5321's)\n"
 "  -i, --interface IFACE     capture here (default: the route's interface)\n"
@@ -111,12 +119,14 @@ static const char usage_text[] =
 "failed, 5 timeout, 6 connection lost, 7 capture could not start, 8 not a\n"
 "capture, 9 capture cut short, 10 greeting, 11 EHLO/HELO, 12 MAIL, 13 RCPT,\n"
 "14 DATA, 15 message rejected, 16 protocol violation, 17 TLS, 18 certificate,\n"
-"19 AUTH, 70 internal error, 130 interrupted.\n";
+"19 AUTH, 20 server lacks SMTPUTF8/PIPELINING/SIZE room, 70 internal error,\n"
+"130 interrupted.\n";
 
 enum {
 	O_SUBJECT = 256, O_BODY, O_BODY_FILE, O_HELO, O_TIMEOUT, O_FRESH_ARP,
 	O_NO_CAPTURE, O_STARTTLS, O_NO_STARTTLS, O_SMTPS, O_CAFILE, O_TLS_NAME,
 	O_INSECURE, O_AUTH, O_AUTH_USER, O_AUTH_PWFILE, O_AUTH_PLAIN, O_EMBED_SECRETS,
+	O_ATTACH, O_ATTACH_TYPE, O_HTML_FILE, O_INLINE, O_PIPELINE, O_QUIT_AFTER,
 	O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
 	O_ANSWERS, O_LADDER, O_SVG, O_HTML,
@@ -130,6 +140,12 @@ static const struct option long_opts[] = {
 	{ "body", required_argument, NULL, O_BODY },
 	{ "body-file", required_argument, NULL, O_BODY_FILE },
 	{ "helo", required_argument, NULL, O_HELO },
+	{ "attach", required_argument, NULL, O_ATTACH },
+	{ "attach-type", required_argument, NULL, O_ATTACH_TYPE },
+	{ "html-file", required_argument, NULL, O_HTML_FILE },
+	{ "inline", required_argument, NULL, O_INLINE },
+	{ "pipeline", no_argument, NULL, O_PIPELINE },
+	{ "quit-after", required_argument, NULL, O_QUIT_AFTER },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "fresh-arp", no_argument, NULL, O_FRESH_ARP },
@@ -238,7 +254,7 @@ static int send_only(int c)
 static int message_opt(int c)
 {
 	return (c < 256 && c > 0 && strchr("sft", c)) || c == O_SUBJECT || c == O_BODY ||
-	       c == O_BODY_FILE || c == O_HELO;
+	       c == O_BODY_FILE || c == O_HELO || (c >= O_ATTACH && c <= O_QUIT_AFTER);
 }
 
 static int set_format(struct out_opts *oo, enum out_format f)
@@ -305,6 +321,34 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	}
 }
 
+/* The message's parts and the dialogue's shape.  -1: handled, else exit code. */
+static int mime_opt(int c, const char *arg, struct send_args *a)
+{
+	switch (c) {
+	case O_ATTACH:
+		if (a->nattach == SEND_MAX_FILES)
+			return usage_error("too many --attach files (at most %d)", SEND_MAX_FILES);
+		a->attach_type[a->nattach] = a->attach_type_next;
+		a->attach_type_next = NULL;
+		a->attach[a->nattach++] = arg;
+		break;
+	case O_ATTACH_TYPE: a->attach_type_next = arg; break;
+	case O_HTML_FILE: a->html_file = arg; break;
+	case O_INLINE:
+		if (a->ninl == SEND_MAX_FILES)
+			return usage_error("too many --inline files (at most %d)", SEND_MAX_FILES);
+		a->inl[a->ninl++] = arg;
+		break;
+	case O_PIPELINE: a->pipeline = 1; break;
+	case O_QUIT_AFTER:
+		if ((a->quit_after = client_quit_after_parse(arg)) < 0)
+			return usage_error("--quit-after: '%s' is not connect, greeting, ehlo, tls, "
+			                   "auth, mail, rcpt or data", arg);
+		break;
+	}
+	return -1;
+}
+
 /* The options of send.  -1: handled, else exit code. */
 static int send_opt(int c, const char *arg, struct send_args *a)
 {
@@ -344,6 +388,7 @@ static int send_opt(int c, const char *arg, struct send_args *a)
 	case O_AUTH_PWFILE: a->password_file = arg; break;
 	case O_AUTH_PLAIN: a->auth.allow_plaintext = 1; break;
 	case O_EMBED_SECRETS: a->embed_secrets = 1; break;
+	default: return mime_opt(c, arg, a);
 	}
 	return -1;
 }
@@ -424,6 +469,13 @@ static int check_args(int argc, char **argv, struct cli *cl)
 		return usage_error("send needs at least one --to ADDR");
 	if (a->body && a->body_file)
 		return usage_error("--body and --body-file exclude each other");
+	if (a->attach_type_next)
+		return usage_error("--attach-type %s: no --attach follows it", a->attach_type_next);
+	if (a->pipeline && (a->quit_after == QUIT_AFTER_MAIL || a->quit_after == QUIT_AFTER_RCPT))
+		return usage_error("--pipeline sends MAIL, RCPT and DATA at once: --quit-after %s "
+		                   "cannot stop between them", client_quit_after_name(a->quit_after));
+	if (a->ninl && !a->html_file)
+		return usage_error("--inline needs --html-file (the HTML shows the image)");
 	return check_auth(a);
 }
 

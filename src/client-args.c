@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define LOCAL_MAX   64          /* 4.5.3.1.1 */
 #define DOMAIN_MAX  255         /* 4.5.3.1.2 */
@@ -63,4 +64,24 @@ int client_check_args(const struct client_opts *o, char *err, size_t errlen)
 	if (errlen)
 		err[0] = '\0';
 	return 0;
+}
+
+static const char *const quit_names[] = {
+	[QUIT_AFTER_NONE] = "", [QUIT_AFTER_CONNECT] = "connect",
+	[QUIT_AFTER_GREETING] = "greeting", [QUIT_AFTER_EHLO] = "ehlo", [QUIT_AFTER_TLS] = "tls",
+	[QUIT_AFTER_AUTH] = "auth", [QUIT_AFTER_MAIL] = "mail", [QUIT_AFTER_RCPT] = "rcpt",
+	[QUIT_AFTER_DATA] = "data",
+};
+
+int client_quit_after_parse(const char *s)
+{
+	for (int i = QUIT_AFTER_CONNECT; i <= QUIT_AFTER_DATA; i++)
+		if (!strcasecmp(s, quit_names[i]))
+			return i;
+	return -1;
+}
+
+const char *client_quit_after_name(int q)
+{
+	return q > 0 && q <= QUIT_AFTER_DATA ? quit_names[q] : "";
 }

@@ -83,9 +83,123 @@ static void perform_helo(struct smtp *c) { send_cmd(c, SMTP_HELO, "HELO %s", c->
 static void perform_data(struct smtp *c) { send_cmd(c, SMTP_DATA, "DATA"); }
 static void perform_starttls(struct smtp *c) { send_cmd(c, SMTP_STARTTLS, "STARTTLS"); }
 
+/* --quit-after: QUIT here when this is the point asked for. */
+static int quit_at(struct smtp *c, int point)
+{
+	if (c->o->quit_after != point)
+		return 0;
+	tr_printf(c, TR_INFO, "--quit-after %s: stopping here", client_quit_after_name(point));
+	perform_quit(c);
+	return 1;
+}
+
+/* A reason found before sending a command: recorded, then QUIT. */
+static void refuse(struct smtp *c, int code, const char *why)
+{
+	state_set(c, SMTP_MAIL);        /* the stage it stopped: MAIL FROM, unsent */
+	client_fail(c, code, "%s", why);
+	c->quitting = 1;
+	perform_quit(c);
+}
+
+static int ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The message variant (8bit only with 8BITMIME, RFC 6152) and the MAIL
+ * parameters SIZE (RFC 1870), BODY, SMTPUTF8 (RFC 6531); 0, or -1 after
+ * refuse() when the server lacks what the mail needs. */
+static int mail_params(struct smtp *c, char *p, size_t n)
+{
+	const struct smtp_caps *k = &c->res->caps;
+	const struct client_opts *o = c->o;
+	int use8 = o->msg8 && (k->flags & SMTP_CAP_8BITMIME), utf8 = !ascii(o->from);
+	for (int i = 0; i < o->nto; i++)
+		utf8 |= !ascii(o->to[i]);
+	c->msg = use8 ? o->msg8 : o->msg;
+	c->msg_len = use8 ? o->msg8_len : o->msg_len;
+	char why[200] = "";
+	if (utf8 && !(k->flags & SMTP_CAP_SMTPUTF8))
+		snprintf(why, sizeof why, "an address is not ASCII and the server does not offer "
+		         "SMTPUTF8 (RFC 6531)");
+	else if ((k->flags & SMTP_CAP_SIZE) && k->size && c->msg_len > k->size)
+		snprintf(why, sizeof why, "the message is %zu octets; the server takes at most "
+		         "%llu (SIZE, RFC 1870)", c->msg_len, (unsigned long long)k->size);
+	else if (o->pipeline && !(k->flags & SMTP_CAP_PIPELINING))
+		snprintf(why, sizeof why, "--pipeline: the server does not offer PIPELINING");
+	if (*why) {
+		refuse(c, EX_EXTENSION, why);
+		return -1;
+	}
+	char size[32] = "";
+	if (k->flags & SMTP_CAP_SIZE)
+		snprintf(size, sizeof size, " SIZE=%zu", c->msg_len);
+	snprintf(p, n, "%s%s%s", size, use8 ? " BODY=8BITMIME" : "", utf8 ? " SMTPUTF8" : "");
+	return 0;
+}
+
+/* RFC 2920: MAIL, every RCPT and DATA in one write; the replies are then
+ * judged in order, each by its state's judge. */
+static void perform_group(struct smtp *c, const char *params)
+{
+	const struct client_opts *o = c->o;
+	char *buf = malloc((size_t)(o->nto + 2) * CMD_MAX);
+	size_t n = 0;
+	c->pipe_rec = c->res->nsent;
+	for (int i = -1; buf && i <= o->nto; i++) {
+		char *line = buf + n;
+		int k = i < 0 ? snprintf(line, CMD_MAX, "MAIL FROM:<%s>%s", o->from, params) :
+		        i < o->nto ? snprintf(line, CMD_MAX, "RCPT TO:<%s>", o->to[i]) :
+		        snprintf(line, CMD_MAX, "DATA");
+		struct sent_rec *r = k > 0 && k + 2 <= CMD_MAX ? add_rec(c) : NULL;
+		if (!r) {
+			client_fail(c, EX_USAGE_, "command too long or too many: %.40s...", line);
+			free(buf);
+			return;
+		}
+		smtp_command_verb(line, (size_t)k, r->verb);
+		tr_line(c, TR_SENT, line, (size_t)k);
+		r->off = c->res->bytes_out + n;
+		r->end = r->off + (size_t)k + 2;
+		memcpy(line + k, "\r\n", 2);
+		n += (size_t)k + 2;
+	}
+	snprintf(c->cmd, sizeof c->cmd, "MAIL FROM:<%s>", o->from);
+	c->pipelined = c->pipelining = 1;
+	c->pipe_left = o->nto + 2;
+	c->rcpt_i = 0;
+	state_set(c, SMTP_MAIL);
+	enum io io = buf ? client_write_all(c, buf, n, state_timeout(c)) : IO_ERROR;
+	free(buf);
+	if (io != IO_OK)
+		client_io_fail(c, io, state_timeout(c), "sending MAIL, RCPT and DATA");
+}
+
 void perform_mail(struct smtp *c)
 {
-	send_cmd(c, SMTP_MAIL, "MAIL FROM:<%s>", c->o->from);
+	char params[96];
+	/* --quit-after auth: here after AUTH (or where AUTH would have been) */
+	if (quit_at(c, QUIT_AFTER_AUTH) || mail_params(c, params, sizeof params))
+		return;
+	if (c->o->pipeline)
+		perform_group(c, params);
+	else
+		send_cmd(c, SMTP_MAIL, "MAIL FROM:<%s>%s", c->o->from, params);
+}
+
+/* In a pipelined group: wait for the next reply in state `s`, with the
+ * command it answers in c->cmd for messages. */
+static void pipe_next(struct smtp *c, enum smtp_state s)
+{
+	if (s == SMTP_RCPT)
+		snprintf(c->cmd, sizeof c->cmd, "RCPT TO:<%s>", c->o->to[c->rcpt_i]);
+	else
+		snprintf(c->cmd, sizeof c->cmd, "DATA");
+	state_set(c, s);
 }
 
 static void perform_rcpt(struct smtp *c)
@@ -131,7 +245,9 @@ void reply_fail(struct smtp *c, const struct smtp_reply *r, int code, const char
 static void perform_body(struct smtp *c)
 {
 	size_t n;
-	char *wire = smtp_dot_stuff(c->o->msg ? c->o->msg : "", c->o->msg_len, &n);
+	const char *msg = c->msg ? c->msg : c->o->msg;
+	size_t len = c->msg ? c->msg_len : c->o->msg_len;
+	char *wire = smtp_dot_stuff(msg ? msg : "", len, &n);
 	state_set(c, SMTP_POSTDATA);
 	struct sent_rec *r = wire ? add_rec(c) : NULL;
 	if (!r) {
@@ -168,15 +284,22 @@ static int positive(const struct smtp *c, const struct smtp_reply *r)
 
 static void on_greeting(struct smtp *c, const struct smtp_reply *r)
 {
-	if (reply_is(c, r, 220))
-		perform_ehlo(c);
-	else
+	if (quit_at(c, QUIT_AFTER_CONNECT))
+		return;                 /* whatever the greeting said */
+	if (reply_is(c, r, 220)) {
+		if (!quit_at(c, QUIT_AFTER_GREETING))
+			perform_ehlo(c);
+	} else {
 		reply_fail(c, r, EX_GREETING, "greeting was not 220");
+	}
 }
 
-/* AUTH when asked for, else MAIL. */
+/* AUTH when asked for, else MAIL (--quit-after ehlo/tls: QUIT before either). */
 static void proceed(struct smtp *c)
 {
+	int q = c->o->quit_after;
+	if (q >= QUIT_AFTER_EHLO && q <= QUIT_AFTER_TLS && quit_at(c, q))
+		return;
 	if (c->o->auth.user)
 		perform_auth(c);
 	else
@@ -219,6 +342,8 @@ static void on_ehlo(struct smtp *c, const struct smtp_reply *r)
 	if (positive(c, r)) {
 		c->res->got_ehlo = 1;
 		smtp_caps_parse(&c->res->caps, r->text, r->text_len);
+		if (!c->res->tls.active && quit_at(c, QUIT_AFTER_EHLO))
+			return;         /* before STARTTLS; inside TLS: perform_mail */
 		after_ehlo(c, r);
 	} else if (r->code / 100 == 5 && !c->rr.other_code) {
 		/* RFC 5321 3.2: an old server may not know EHLO; try HELO. */
@@ -269,11 +394,19 @@ static void on_helo(struct smtp *c, const struct smtp_reply *r)
 static void on_mail(struct smtp *c, const struct smtp_reply *r)
 {
 	char what[CMD_MAX + 32];
-	if (positive(c, r)) {
-		c->rcpt_i = 0;
-		perform_rcpt(c);
+	snprintf(what, sizeof what, "%s rejected", c->cmd);
+	c->rcpt_i = 0;
+	if (c->pipelined) {             /* the RCPT and DATA replies follow anyway */
+		if (!positive(c, r)) {
+			char rs[400];
+			reply_str(c, r, rs, sizeof rs);
+			client_fail(c, EX_MAIL, "%s: %s", what, rs);
+		}
+		pipe_next(c, SMTP_RCPT);
+	} else if (positive(c, r)) {
+		if (!quit_at(c, QUIT_AFTER_MAIL))
+			perform_rcpt(c);
 	} else {
-		snprintf(what, sizeof what, "%s rejected", c->cmd);
 		reply_fail(c, r, EX_MAIL, what);
 	}
 }
@@ -285,6 +418,15 @@ static void rcpt_refused(struct smtp *c, const struct smtp_reply *r)
 		reply_str(c, r, rs, sizeof rs);
 		snprintf(c->rcpt_err, sizeof c->rcpt_err, "%.80s rejected: %s", c->cmd, rs);
 	}
+}
+
+static void no_rcpt(struct smtp *c)
+{
+	if (c->o->nto == 1)
+		client_fail(c, EX_RCPT, "%s", c->rcpt_err);
+	else
+		client_fail(c, EX_RCPT, "%d of %d recipients rejected: %s",
+		            c->res->rcpt_rejected, c->o->nto, c->rcpt_err);
 }
 
 /* A rejected recipient does not end the dialogue while others may be
@@ -302,23 +444,43 @@ static void on_rcpt(struct smtp *c, const struct smtp_reply *r)
 		}
 	}
 	if (++c->rcpt_i < c->o->nto) {
-		perform_rcpt(c);
-	} else if (res->rcpt_accepted > 0) {
-		perform_data(c);
-	} else {
-		if (c->o->nto == 1)
-			client_fail(c, EX_RCPT, "%s", c->rcpt_err);
+		if (c->pipelined)
+			pipe_next(c, SMTP_RCPT);
 		else
-			client_fail(c, EX_RCPT, "%d of %d recipients rejected: %s",
-			            res->rcpt_rejected, c->o->nto, c->rcpt_err);
+			perform_rcpt(c);
+	} else if (c->pipelined) {
+		pipe_next(c, SMTP_DATA);
+	} else if (res->rcpt_accepted > 0) {
+		if (!quit_at(c, QUIT_AFTER_RCPT))
+			perform_data(c);
+	} else {
+		no_rcpt(c);
 		c->quitting = 1;
 		perform_quit(c);
 	}
 }
 
+/* The end of a pipelined group whose MAIL or every RCPT failed: the
+ * server should refuse DATA (RFC 2920 3.1); a 354 leaves no clean way on. */
+static void pipe_failed_data(struct smtp *c, const struct smtp_reply *r)
+{
+	if (reply_is(c, r, 354)) {
+		client_fail(c, EX_PROTOCOL, "354 to a pipelined DATA with no recipient accepted");
+		return;
+	}
+	if (!c->res->exit_code)
+		no_rcpt(c);
+	c->quitting = 1;
+	perform_quit(c);
+}
+
 static void on_data(struct smtp *c, const struct smtp_reply *r)
 {
-	if (reply_is(c, r, 354))
+	int failed = c->pipelined && (c->res->exit_code || c->res->rcpt_accepted == 0);
+	c->pipelined = c->pipelining = 0;
+	if (failed)
+		pipe_failed_data(c, r);
+	else if (reply_is(c, r, 354))
 		perform_body(c);
 	else
 		reply_fail(c, r, EX_DATA, "DATA rejected");

@@ -269,9 +269,13 @@ static void statemach(struct smtp *c)
 		if (unsolicited(c))
 			break;
 		struct client_result *res = c->res;
-		if (res->nsent > 0 && c->state != SMTP_GREETING)
-			res->sent[res->nsent - 1].reply_code =
-			        c->rr.other_code > r->code ? c->rr.other_code : r->code;
+		int code = c->rr.other_code > r->code ? c->rr.other_code : r->code;
+		if (c->pipe_left > 0 && c->pipe_rec < res->nsent) {
+			res->sent[c->pipe_rec++].reply_code = code;   /* replies in order */
+			c->pipe_left--;
+		} else if (res->nsent > 0 && c->state != SMTP_GREETING) {
+			res->sent[res->nsent - 1].reply_code = code;
+		}
 		si->judge(c, r);
 	}
 }

@@ -31,6 +31,8 @@ static void client_options(const struct send_run *r, struct client_opts *co)
 	*co = (struct client_opts){
 		.helo = a->helo, .from = a->from, .to = a->to, .nto = a->nto,
 		.msg = r->in.msg, .msg_len = r->in.msg_len,
+		.msg8 = r->in.msg8, .msg8_len = r->in.msg8_len,
+		.pipeline = a->pipeline, .quit_after = a->quit_after,
 		.transcript = run_transcript(r),
 		.color = a->oo.color, .interrupted = &run_interrupted,
 		.server_name = r->in.host, .tls = a->tls, .auth = a->auth,

@@ -2,6 +2,7 @@
  * line, the body with CRLF line endings.  The body is not folded or
  * rewrapped; only its line endings are normalised. */
 #include "msg.h"
+#include "mime.h"
 #include "client.h"
 
 #include <stdio.h>
@@ -54,55 +55,6 @@ static void put_message_id(FILE *f, const struct msg_opts *o, time_t t)
 		r = (unsigned long long)clock() ^ ((unsigned long long)t << 20);
 	fprintf(f, "Message-ID: <%lld.%ld.%016llx@%s>\r\n", (long long)t,
 	        (long)getpid(), r, domain_of(o));
-}
-
-static int is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
-static void put_base64(FILE *f, const unsigned char *p, size_t n)
-{
-	static const char b64[] =
-	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		fputc(b64[v >> 18 & 63], f);
-		fputc(b64[v >> 12 & 63], f);
-		fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', f);
-		fputc(i + 2 < n ? b64[v & 63] : '=', f);
-	}
-}
-
-/* RFC 2047 B-encoding.  An encoded-word is at most 75 characters, so the
- * text goes in chunks of at most 45 bytes (60 base64 characters), each cut
- * on a UTF-8 character boundary, on folded lines. */
-static void put_subject(FILE *f, const char *s)
-{
-	if (is_ascii(s)) {
-		fprintf(f, "Subject: %s\r\n", s);
-		return;
-	}
-	fputs("Subject:", f);
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		size_t k = n - i > 45 ? 45 : n - i;
-		/* Do not split a multi-byte character: back up over continuation bytes. */
-		while (i + k < n && k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
-			k--;
-		fputs(i ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?", f);
-		put_base64(f, (const unsigned char *)s + i, k);
-		fputs("?=", f);
-		i += k;
-	}
-	fputs("\r\n", f);
 }
 
 /* To: all recipients, folded before a line would pass 78 characters. */
@@ -220,7 +172,7 @@ char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t err
 	}
 	time_t t = o->date ? o->date : time(NULL);
 	const char *body = o->body ? o->body : "";
-	long hl = o->raw ? header_block_len(body, o->body_len) : -1;
+	long hl = o->raw && !o->mime ? header_block_len(body, o->body_len) : -1;
 	if (hl > 0 && (has_field(body, (size_t)hl, "From") ||
 	               has_field(body, (size_t)hl, "Subject"))) {
 		/* The user wrote the headers: add only what a message must have. */
@@ -234,13 +186,20 @@ char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t err
 		if (o->nto > 0)
 			put_to(f, o);
 		if (o->subject)
-			put_subject(f, o->subject);
+			mime_put_text_field(f, "Subject", o->subject);
 		put_message_id(f, o, t);
-		fputs("MIME-Version: 1.0\r\n"
-		      "Content-Type: text/plain; charset=utf-8\r\n"
-		      "Content-Transfer-Encoding: 8bit\r\n\r\n", f);
+		if (o->mime && mime_write(f, o->mime, err, errlen)) {
+			fclose(f);
+			free(buf);
+			return NULL;
+		}
+		if (!o->mime)
+			fputs("MIME-Version: 1.0\r\n"
+			      "Content-Type: text/plain; charset=utf-8\r\n"
+			      "Content-Transfer-Encoding: 8bit\r\n\r\n", f);
 	}
-	put_crlf(f, body, o->body_len);
+	if (!o->mime)
+		put_crlf(f, body, o->body_len);
 	if (ferror(f) | fclose(f)) {
 		free(buf);
 		snprintf(err, errlen, "out of memory building the message");

@@ -13,7 +13,7 @@
 #include "send-int.h"
 #include "util-mem.h"
 
-static char *read_all(FILE *f, size_t *len)
+char *send_read_all(FILE *f, size_t *len)
 {
 	size_t cap = 8192, n = 0;
 	char *buf = xmalloc(cap);
@@ -51,7 +51,7 @@ static int load_body(const struct send_args *a, char **body, size_t *len)
 			return st_fail(EX_USAGE_, "--body-file %s: %s", a->body_file, strerror(errno));
 	} else if (isatty(STDIN_FILENO))
 		fprintf(stderr, "smtptrace: reading the message body from the terminal; end it with Ctrl-D\n");
-	*body = read_all(f, len);
+	*body = send_read_all(f, len);
 	if (f != stdin)
 		fclose(f);
 	if (!*body)
@@ -156,6 +156,11 @@ int send_input_load(struct send_args *a, struct send_input *in)
 		.from = a->from, .to = a->to, .nto = a->nto, .subject = a->subject,
 		.body = body, .body_len = body_len, .helo = a->helo, .raw = 1,
 	};
+	if (send_mime_wanted(a)) {
+		rc = send_mime_build(a, &mo, in);
+		free(body);
+		return rc;
+	}
 	in->msg = msg_build(&mo, &in->msg_len, errbuf, sizeof errbuf);
 	free(body);
 	if (!in->msg)
@@ -176,5 +181,6 @@ int send_input_server(const struct send_args *a, struct send_input *in)
 void send_input_free(struct send_input *in)
 {
 	free(in->msg);
-	in->msg = NULL;
+	free(in->msg8);
+	in->msg = in->msg8 = NULL;
 }

@@ -206,7 +206,7 @@ static int open_capture(struct send_run *r)
 		.remote = (const struct sockaddr *)&r->tg.a[0].sa,
 		.nexthop = r->ri.loopback ? NULL : (const struct sockaddr *)&r->ri.nexthop,
 		.dns = r->late_dns ? (const struct sockaddr *)&r->resolver : NULL,
-		.any_remote = r->wide, .expect_bytes = r->in.msg_len,
+		.any_remote = r->wide, .expect_bytes = r->in.msg8_len > r->in.msg_len ? r->in.msg8_len : r->in.msg_len,
 	};
 
 	if (r->wide) {

@@ -67,6 +67,35 @@ static void auth_opts(void)
 	CHECK(parse(&cl, "smtptrace analyze f.pcap --auth-user bob") == EX_USAGE_);
 }
 
+/* --attach, --attach-type (for the next --attach), --html-file, --inline,
+ * --pipeline, --quit-after, and the combinations refused. */
+static void mime_opts(void)
+{
+	static struct cli cl;
+	const char *base = "smtptrace send -s h -f a@b -t c@d";
+	char line[512];
+
+	snprintf(line, sizeof line, "%s --attach a.bin --attach-type text/x-y --attach b.txt "
+	         "--html-file p.html --inline pic.png --pipeline --quit-after RCPT", base);
+	CHECK(parse(&cl, line) == EX_USAGE_);           /* --pipeline with quit-after rcpt */
+	snprintf(line, sizeof line, "%s --attach a.bin --attach-type text/x-y --attach b.txt "
+	         "--html-file p.html --inline pic.png --pipeline --quit-after ehlo", base);
+	CHECK(parse(&cl, line) == -1);
+	CHECK(cl.a.nattach == 2 && cl.a.attach_type[0] == NULL);
+	CHECK_STR(cl.a.attach_type[1], "text/x-y");
+	CHECK_STR(cl.a.attach[1], "b.txt");
+	CHECK_STR(cl.a.html_file, "p.html");
+	CHECK(cl.a.ninl == 1 && cl.a.pipeline == 1 && cl.a.quit_after == QUIT_AFTER_EHLO);
+	snprintf(line, sizeof line, "%s --inline pic.png", base);
+	CHECK(parse(&cl, line) == EX_USAGE_);           /* no --html-file */
+	snprintf(line, sizeof line, "%s --attach a --attach-type x/y", base);
+	CHECK(parse(&cl, line) == EX_USAGE_);           /* a type for no file */
+	snprintf(line, sizeof line, "%s --quit-after body", base);
+	CHECK(parse(&cl, line) == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --attach x") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace telnet h --pipeline") == EX_USAGE_);
+}
+
 /* The ring: 8 MiB for a small mail, growing with the message, 64 MiB at most. */
 static void ring(void)
 {
@@ -108,6 +137,7 @@ int main(void)
 	relinquish();
 	checks();
 	auth_opts();
+	mime_opts();
 	ring();
 	return UNIT_DONE();
 }
