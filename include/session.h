@@ -156,6 +156,8 @@ void smtp_data(struct session *s, int dir, uint64_t off, const uint8_t *p, size_
 void smtp_gap(struct session *s, int dir, uint64_t off, uint64_t n);
 void smtp_end(struct session *s);
 void smtp_free(struct session *s);
+/* The exchanges (s->ex), freed after the outputs ran (smtp-diss.c). */
+void smtp_exchanges_free(struct session *s);
 /* Does this first payload look like SMTP from this side? 1 yes, 0 no, -1
  * can't tell yet (fewer than 4 bytes that could begin SMTP).  Pure. */
 int smtp_looks_like(int dir, const uint8_t *p, size_t n);

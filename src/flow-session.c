@@ -129,17 +129,7 @@ void session_free(struct session *s)
 {
 	tcp_track_free(s->d);
 	smtp_free(s);
-	for (size_t i = 0; i < s->nex; i++) {
-		struct exchange *x = &s->ex[i];
-		free(x->line);
-		free(x->reply_text);
-		if (x->bi) {
-			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
-			free(x->bi->msgid); free(x->bi->date);
-			free(x->bi);
-		}
-	}
-	free(s->ex);
+	smtp_exchanges_free(s);
 	free(s->frames);
 }
 

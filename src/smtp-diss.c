@@ -245,3 +245,22 @@ void smtp_free(struct session *s)
 	s->smtp.rcpt = NULL;
 	s->smtp.nrcpt_kept = 0;
 }
+
+/* The exchanges the dissector made (their texts and message summaries):
+ * the session keeps them after smtp_free() until its outputs have run. */
+void smtp_exchanges_free(struct session *s)
+{
+	for (size_t i = 0; i < s->nex; i++) {
+		struct exchange *x = &s->ex[i];
+		free(x->line);
+		free(x->reply_text);
+		if (x->bi) {
+			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
+			free(x->bi->msgid); free(x->bi->date);
+			free(x->bi);
+		}
+	}
+	free(s->ex);
+	s->ex = NULL;
+	s->nex = s->capex = 0;
+}

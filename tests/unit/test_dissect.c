@@ -24,17 +24,7 @@ static void f_free(struct feed *f)
 {
 	struct session *s = &f->s;
 	smtp_free(s);
-	for (size_t i = 0; i < s->nex; i++) {
-		struct exchange *x = &s->ex[i];
-		free(x->line);
-		free(x->reply_text);
-		if (x->bi) {
-			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
-			free(x->bi->msgid); free(x->bi->date);
-			free(x->bi);
-		}
-	}
-	free(s->ex);
+	smtp_exchanges_free(s);
 }
 
 static void f_send(struct feed *f, int dir, const char *p, size_t n)
