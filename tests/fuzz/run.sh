@@ -45,6 +45,8 @@ mkdir -p "$CORPUS" "$B/seeds" "$B/crashes" || exit 2
 PCAP_CFLAGS=$($PKG_CONFIG --cflags libpcap 2>/dev/null)
 PCAP_LIBS=$($PKG_CONFIG --libs libpcap 2>/dev/null || echo -lpcap)
 SSL_LIBS=$($PKG_CONFIG --libs libssl libcrypto 2>/dev/null || echo '-lssl -lcrypto')
+# what src/ links besides libpcap: libmagic (MIME types), libresolv (MX)
+SSL_LIBS="$SSL_LIBS $($PKG_CONFIG --libs libmagic 2>/dev/null || echo -lmagic) -lresolv"
 FUZZ_CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude"
