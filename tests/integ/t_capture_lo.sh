@@ -228,8 +228,10 @@ start_server() {
 # run_client LABEL ARGS...: the helper's output goes to $tmp/LABEL.out
 run_client() {
 	label=$1; shift
+	# the helper's own verdict ("FAIL why") first: a sanitizer's leak report
+	# of the early return would otherwise hide it
 	"$tmp/captest" client "$@" >"$tmp/$label.out" 2>&1 ||
-		fail "$label: $(grep -v '^ok' "$tmp/$label.out" | tail -n 2 | tr '\n' ' ')"
+		fail "$label: $( (grep '^FAIL ' "$tmp/$label.out" || grep -v '^ok' "$tmp/$label.out" | tail -n 2) | tr '\n' ' ')"
 }
 
 tshark_clean() {
