@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "capture-int.h"
+#include "util-addr.h"
 
 /* Immediate mode makes libpcap use TPACKET_V2: one fixed slot per frame,
  * sized from the snaplen (rounded up to a power of two), and the whole
@@ -23,26 +24,6 @@ size_t capture_ring_bytes(size_t bytes)
 	return RING_MIN + bytes * RING_PER_BYTE;
 }
 
-/* Address and port of a sockaddr as text; 0 when not IPv4/IPv6. */
-static int sa_text(const struct sockaddr *sa, char *buf, size_t len,
-                   unsigned *port)
-{
-	const void *a;
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)sa;
-		a = &s->sin_addr;
-		*port = ntohs(s->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)sa;
-		a = &s->sin6_addr;
-		*port = ntohs(s->sin6_port);
-	} else {
-		return 0;
-	}
-	return inet_ntop(sa->sa_family, a, buf, (socklen_t)len) != NULL;
-}
-
 /* The neighbour discovery term, in parentheses: ARP about `nh` (IPv4), or
  * IPv6 neighbour solicitations / advertisements (no extension headers). */
 static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
@@ -50,7 +31,7 @@ static int neigh_term(const struct sockaddr *nexthop, char *buf, size_t len)
 	char nh[INET6_ADDRSTRLEN];
 	unsigned np;
 
-	if (!sa_text(nexthop, nh, sizeof nh, &np))
+	if (addr_sockaddr(nexthop, nh, sizeof nh, &np) < 0)
 		return -1;
 	if (nexthop->sa_family == AF_INET)
 		snprintf(buf, len, "(arp and arp host %s)", nh);
@@ -84,18 +65,19 @@ static int build_filter(struct capture *c, const struct capture_opts *o)
 	unsigned lp, rp, dp, l2p;
 	int n;
 
-	if (!sa_text(o->local, l, sizeof l, &lp) || !sa_text(o->remote, r, sizeof r, &rp) ||
+	if (addr_sockaddr(o->local, l, sizeof l, &lp) < 0 ||
+	    addr_sockaddr(o->remote, r, sizeof r, &rp) < 0 ||
 	    (!o->any_remote && o->local->sa_family != o->remote->sa_family))
 		return -1;
 	if (lp)
 		snprintf(lport, sizeof lport, " and tcp port %u", lp);
-	if (o->dns && !sa_text(o->dns, d, sizeof d, &dp))
+	if (o->dns && addr_sockaddr(o->dns, d, sizeof d, &dp) < 0)
 		return -1;
 	if (o->dns)
 		snprintf(dns, sizeof dns, "(host %s and port %u) or ", d, dp);
 	if (!o->any_remote)
 		snprintf(rhost, sizeof rhost, " and host %s", r);
-	if (o->any_remote && o->local2 && !sa_text(o->local2, l2, sizeof l2, &l2p))
+	if (o->any_remote && o->local2 && addr_sockaddr(o->local2, l2, sizeof l2, &l2p) < 0)
 		return -1;
 	if (o->any_remote && o->local2)
 		snprintf(lhost, sizeof lhost, "(host %s or host %s)", l, l2);

@@ -8,6 +8,7 @@
  * bytes after a complete reply that no command asked for end the dialogue
  * (EX_PROTOCOL) instead of shifting every later reply. */
 #include "client-int.h"
+#include "util-addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -284,25 +285,15 @@ static void statemach(struct smtp *c)
 
 static void name_peer(struct smtp *c, const struct sockaddr *sa)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char ip[ADDR_IP_MAX];
 	unsigned port = 0;
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-		port = ntohs(s4->sin_port);
-		c->port = port;
-		snprintf(c->peer, sizeof c->peer, "%s:%u", ip, port);
-	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-		port = ntohs(s6->sin6_port);
-		c->port = port;
-		snprintf(c->peer, sizeof c->peer, "[%s]:%u", ip, port);
-	} else {
+	if (!sa || addr_sockaddr(sa, ip, sizeof ip, &port) < 0) {
 		snprintf(c->peer, sizeof c->peer, "the server");
 		snprintf(c->host, sizeof c->host, "the server");
 		return;
 	}
+	c->port = port;
+	snprintf(c->peer, sizeof c->peer, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
 	snprintf(c->host, sizeof c->host, "%s", ip);
 }
 

@@ -11,21 +11,19 @@
 #include <unistd.h>
 #include "connect.h"
 #include "exitcodes.h"
+#include "util-addr.h"
 
 void addr_text(const struct sockaddr *sa, char *buf, size_t len)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char ip[ADDR_IP_MAX];
+	unsigned port = 0;
 
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)sa;
-		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof ip);
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(s->sin6_port));
-	} else if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)sa;
-		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof ip);
-		snprintf(buf, len, "%s:%u", ip, ntohs(s->sin_port));
-	} else
+	if (addr_sockaddr(sa, ip, sizeof ip, &port) < 0)
 		snprintf(buf, len, "?");
+	else if (sa->sa_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", ip, port);
+	else
+		snprintf(buf, len, "%s:%u", ip, port);
 }
 
 static double mono(void)
