@@ -17,6 +17,7 @@
 #include <sys/time.h>
 
 #include "netroute.h"
+#include "util-addr.h"
 
 #define NL_BUFSZ 32768
 
@@ -311,7 +312,7 @@ int route_lookup(const struct sockaddr *dst, struct route_info *ri,
 		snprintf(err, errlen, "route lookup: not an IPv4 or IPv6 address");
 		return -1;
 	}
-	inet_ntop(dst->sa_family, a, host, sizeof host);
+	addr_sockaddr(dst, host, sizeof host, NULL);
 	ri->family = dst->sa_family;
 	build_getroute(&r, dst);
 	e = nl_talk(&r, route_cb, &rr);
@@ -443,7 +444,7 @@ int neigh_delete(const struct route_info *ri, char *err, size_t errlen)
 		return 1;
 	if (e) {
 		char what[160], host[INET6_ADDRSTRLEN] = "?";
-		inet_ntop(ri->nexthop.ss_family, a, host, sizeof host);
+		addr_sockaddr((const struct sockaddr *)&ri->nexthop, host, sizeof host, NULL);
 		snprintf(what, sizeof what, "cannot flush the neighbour entry of %s on %s",
 		         host, ri->ifname);
 		errno_reason(err, errlen, what, e);

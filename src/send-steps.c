@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "connect.h"
 #include "send-int.h"
+#include "util-addr.h"
 
 volatile sig_atomic_t run_fd = -1;
 volatile sig_atomic_t run_interrupted;
@@ -104,14 +105,11 @@ int run_find_route(struct send_run *r)
 {
 	char err[256];
 	const struct sockaddr *nh = (const struct sockaddr *)&r->ri.nexthop;
-	const void *ip = nh->sa_family == AF_INET6
-	                 ? (const void *)&((const struct sockaddr_in6 *)nh)->sin6_addr
-	                 : (const void *)&((const struct sockaddr_in *)nh)->sin_addr;
 
 	r->have_route = route_lookup(dest(r), &r->ri, err, sizeof err) == 0;
 	if (!r->have_route)
 		return r->a->no_capture ? 0 : st_fail(EX_CONNECT, "%s", err);
-	if (!inet_ntop(nh->sa_family, ip, r->nh, sizeof r->nh))
+	if (addr_sockaddr(nh, r->nh, sizeof r->nh, NULL) < 0)
 		r->nh[0] = '\0';
 	return 0;
 }
