@@ -10,5 +10,7 @@
 
 void xml_put(FILE *f, const char *raw);
 void xml_putn(FILE *f, const void *raw, size_t n);
+/* The same, line by line: each LF kept as a line break (for <pre>). */
+void xml_put_lines(FILE *f, const void *raw, size_t n);
 
 #endif

@@ -22,7 +22,8 @@ PKGS="build-essential pkg-config libpcap-dev libssl-dev libmagic-dev
 iproute2 ethtool python3 python3-aiosmtpd postfix tshark swaks
 libnet-ssleay-perl libio-socket-ssl-perl libio-socket-inet6-perl
 libauthen-sasl-perl libnet-dns-perl msmtp curl ca-certificates clang
-cppcheck clang-tidy dnsmasq-base openssl procps bsdutils"
+cppcheck clang-tidy dnsmasq-base openssl procps bsdutils librsvg2-bin
+chromium-headless-shell"
 
 # What the build and the tests call, probed directly: on a machine where
 # all of it works (installed by any means, Debian or not, root or not) there
@@ -55,7 +56,9 @@ dnsmasq:have dnsmasq
 openssl:have openssl
 pgrep:have pgrep
 script:have script
-timeout:have timeout'
+timeout:have timeout
+rsvg-convert:have rsvg-convert
+chromium-headless-shell:have chromium-headless-shell'
 absent=
 nl='
 '

@@ -25,7 +25,7 @@ static const char css[] =
 	"body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
 	"table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;"
 	"text-align:left;vertical-align:top}th{background:#eee}td.n{text-align:right}"
-	"pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.svg{overflow-x:auto}"
+	"pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.svg{overflow-x:auto}.svg svg{max-width:100%;height:auto}"
 	".c2s{color:#060}.s2c{color:#05a}.other{color:#a0a}";
 
 struct html_doc *html_doc_open(FILE *f, const struct out_opts *o)
@@ -98,7 +98,7 @@ static void answers(FILE *f, const struct html_doc *d, const struct session *s, 
 	answers_session(&c, s, t);
 	fclose(m);
 	fputs("<h3>Answers</h3>\n<pre>", f);
-	xml_putn(f, buf, len);
+	xml_put_lines(f, buf, len);
 	fputs("</pre>\n", f);
 	free(buf);
 }

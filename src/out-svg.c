@@ -15,6 +15,7 @@
 #include "util-xml.h"
 
 #define SVG_W 1240
+#define SVG_RIGHT 120      /* room right of the server lane for its centred label */
 #define ROW_H 40
 #define TOP 70
 
@@ -23,8 +24,8 @@ static const char *const cls_name[] = { "plain", "link", "conn", "req", "ok", "e
 static int lane_x(const struct ladder *l, int lane)
 {
 	if (lane == LD_CLIENT) return 200;
-	if (lane == LD_SERVER) return SVG_W - 40;
-	return l->gateway ? (200 + SVG_W - 40) / 2 : SVG_W - 40;
+	if (lane == LD_SERVER) return SVG_W - SVG_RIGHT;
+	return l->gateway ? (200 + SVG_W - SVG_RIGHT) / 2 : SVG_W - SVG_RIGHT;
 }
 
 void ladder_svg_begin(FILE *o, size_t h)

@@ -31,3 +31,16 @@ void xml_put(FILE *f, const char *raw)
 {
 	xml_putn(f, raw, strlen(raw));
 }
+
+void xml_put_lines(FILE *f, const void *raw, size_t n)
+{
+	const char *p = raw, *end = p + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		xml_putn(f, p, k);
+		if (nl)
+			putc('\n', f);
+		p += k + (nl != NULL);
+	}
+}

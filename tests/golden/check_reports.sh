@@ -6,7 +6,8 @@
 # the HTML parses (html.parser); neither refers to anything outside itself
 # (no href/src, no url() but #fragments, no @import, no script); no raw
 # control byte from the wire got through (hostile-text); rendered by
-# rsvg-convert when it is installed.  A symlink as FILE is refused.
+# rsvg-convert, and the HTML parsed and rendered by Chromium's headless shell,
+# when they are installed (deps.sh installs both).  A symlink as FILE is refused.
 update=0
 [ "$1" = --update ] && { update=1; shift; }
 bin=$1
@@ -42,6 +43,40 @@ PY
 	fi
 	pass=$((pass + 1))
 done
+# A real browser engine, when Debian's chromium-headless-shell is there
+# (deps.sh installs it): the HTML as Chromium parsed it holds every section,
+# the SVG as an SVG element, and the answers with real line breaks; and it
+# renders to a screenshot.
+browser() {
+	timeout 120 chromium-headless-shell --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" \
+		--window-size=1200,1600 "$@" 2>/dev/null
+}
+if command -v chromium-headless-shell >/dev/null 2>&1; then
+	for name in lab-gateway hostile-text; do
+		browser --dump-dom "file://$tmp/$name.html" >"$tmp/$name.dom" || { bad "chromium exit $?"; continue; }
+		r=$(python3 - "$tmp/$name.dom" <<'PY'
+import sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+for need in ("<h3>Ladder</h3>", "<svg", "<h3>Timeline</h3>", "<h3>Answers</h3>", "Lab checklist"):
+    if need not in dom:
+        print("the browser's DOM lacks", need); sys.exit(1)
+pre = dom.split("<h3>Answers</h3>", 1)[1]
+if "\\x0a" in pre or pre.count("\n") < 10:
+    print("the answers lost their line breaks"); sys.exit(1)
+PY
+) || { bad "$r"; continue; }
+		pass=$((pass + 1))
+	done
+	name=screenshot
+	if (cd "$tmp" && browser --screenshot="$tmp/shot.png" "file://$tmp/lab-gateway.html" >/dev/null) &&
+	   [ "$(wc -c <"$tmp/shot.png")" -gt 20000 ]; then
+		pass=$((pass + 1))
+	else
+		bad "chromium rendered no screenshot"
+	fi
+else
+	echo "reports: chromium-headless-shell not installed: HTML checked by parsers only"
+fi
 name=symlink
 ln -s "$tmp/target" "$tmp/link.svg"
 "$bin" analyze "$here/caps/eth-basic.pcap" --summary --svg "$tmp/link.svg" >/dev/null 2>"$tmp/err"
