@@ -140,6 +140,11 @@ struct tl_ext {
 /* The extensions of x's reply in order: *cur starts at 0; 1 while there is one. */
 int tl_ext_next(const struct exchange *x, size_t *cur, struct tl_ext *e);
 
+/* The replies that end in frame i (their last frame) and have more than
+ * one line, or lines not kept: *c starts at 0; the next one's exchange
+ * index, or -1 when there is none. */
+long tl_frame_more_lines(const struct timeline *t, size_t i, uint32_t *c);
+
 /* ---- words (timeline-words.c): all the English ---- */
 void tlw_role(const struct timeline *t, size_t i, struct sbuf *r);      /* roles + analysis notes */
 void tlw_details(const struct timeline *t, size_t i, int raw_seq, struct sbuf *r);

@@ -187,21 +187,6 @@ static void reply_lines_under(const struct out_ctx *c, const struct exchange *x)
 	}
 }
 
-/* The replies frame i ends, each with lines to show under it. */
-static void frame_replies(const struct out_ctx *c, const struct timeline *t, size_t i)
-{
-	if (t->frames[i].dir != DIR_S2C)
-		return;
-	for (uint32_t k = 0; k < t->fm[i].count; k++) {
-		size_t e = tl_frame_ex(t, i, k);
-		const struct tl_exchange *tx = &t->ex[e];
-		const struct exchange *x = &t->s->ex[e];
-		if (tx->nrep && tx->rep[tx->nrep - 1] == t->frames[i].no &&
-		    (x->rlines_kept > 1 || x->rlines_lost))
-			reply_lines_under(c, x);
-	}
-}
-
 static void text_frames(const struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -220,7 +205,9 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 		         tlw_proto(t->fm[i].proto));
 		frame_line(o, head, fmt_safe(role.b, r_safe, sizeof r_safe), fmt_safe(sum.b, d_safe, sizeof d_safe),
 		           c->o.color ? class_color[tl_class_of(t, i)] : NULL, c->o.width);
-		frame_replies(c, t, i);
+		uint32_t k = 0;
+		for (long e; (e = tl_frame_more_lines(t, i, &k)) >= 0;)
+			reply_lines_under(c, &t->s->ex[e]);
 	}
 }
 

@@ -41,3 +41,18 @@ int tl_ext_next(const struct exchange *x, size_t *cur, struct tl_ext *e)
 	smtp_ext_meaning(p, n, e->meaning, sizeof e->meaning);
 	return 1;
 }
+
+long tl_frame_more_lines(const struct timeline *t, size_t i, uint32_t *c)
+{
+	if (t->frames[i].dir != DIR_S2C)
+		return -1;
+	while (*c < t->fm[i].count) {
+		size_t e = tl_frame_ex(t, i, (*c)++);
+		const struct tl_exchange *tx = &t->ex[e];
+		const struct exchange *x = &t->s->ex[e];
+		if (tx->nrep && tx->rep[tx->nrep - 1] == t->frames[i].no &&
+		    (x->rlines_kept > 1 || x->rlines_lost))
+			return (long)e;
+	}
+	return -1;
+}
