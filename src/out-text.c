@@ -185,6 +185,11 @@ static void reply_lines_under(const struct out_ctx *c, const struct exchange *x)
 		         x->rlines_lost == 1 ? "" : "s");
 		under_line(c, note, strlen(note), 0, NULL);
 	}
+	if (x->rlines_cut) {
+		snprintf(note, sizeof note, "(%u line%s cut at %d bytes)", x->rlines_cut,
+		         x->rlines_cut == 1 ? "" : "s", SMTP_RLINE_MAX);
+		under_line(c, note, strlen(note), 0, NULL);
+	}
 }
 
 static void text_frames(const struct out_ctx *c, const struct timeline *t)
