@@ -67,7 +67,21 @@ struct exchange {
 	                          * onto the stream (whole records, tls_plain_range) */
 	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
+	/* every line of the reply, each its text after the code and separator,
+	 * joined by '\n' (rlines_len bytes, may hold NUL; NULL: none kept);
+	 * read them with tl_reply_next (timeline.h) */
+	char *rlines;
+	uint32_t rlines_len;
+	uint16_t rlines_kept;    /* lines in rlines */
+	uint16_t rlines_cut;     /* of them, cut at SMTP_RLINE_MAX bytes */
+	uint32_t rlines_lost;    /* lines not kept: past SMTP_RLINES_MAX or the session's budget */
 };
+/* Reply lines kept: per reply at most SMTP_RLINES_MAX lines of at most
+ * SMTP_RLINE_MAX bytes, per session at most SMTP_RLINES_SESSION bytes (and
+ * within the engine's memory budget, session_mem_take). */
+#define SMTP_RLINES_MAX     64
+#define SMTP_RLINE_MAX      512
+#define SMTP_RLINES_SESSION (1u << 20)
 
 struct body_info {
 	uint64_t gap;            /* octets not captured */
@@ -99,6 +113,7 @@ struct smtp_summary {
 	uint64_t held_dropped;   /* client bytes past the hold limit (replayed as a gap) */
 	int midstream;           /* the capture starts after the session did (no SYN) */
 	uint64_t skipped[2];     /* bytes not parsed before SMTP resynchronised, per direction */
+	uint64_t rlines_bytes;   /* reply line bytes kept (exchange.rlines), SMTP_RLINES_SESSION at most */
 };
 
 struct session {
@@ -142,6 +157,11 @@ struct session {
 		uint32_t ok, bad, no_keys, unsupported;   /* protected records */
 	} tlsd;
 };
+
+/* flow-session.c: n more bytes kept for session s, within the engine's
+ * memory budget; 0 taken, -1 no room.  A session outside an engine (unit
+ * tests) always has room. */
+int session_mem_take(struct session *s, uint64_t n);
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
  * is followed by '.'; returns its index (not counted), or n. */

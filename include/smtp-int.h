@@ -83,6 +83,12 @@ struct dissector {
 	int auth_open;           /* AUTH sent: with no server side seen, responses may follow */
 	int eod_check;           /* the message was answered and then a gap came: */
 	uint64_t eod_check_off;  /* do the bytes at this offset begin a command? */
+	struct rl_acc {          /* the lines of the reply being assembled (smtp-rlines.c) */
+		char *buf;
+		size_t len, cap;
+		uint16_t n, cut;
+		uint32_t lost;
+	} rl;
 };
 
 /* smtp-diss.c */
@@ -124,6 +130,15 @@ void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
 int infer_354(struct dissector *d);
 void server_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
 void server_gap(struct dissector *d, uint64_t off, uint64_t n);
+
+/* smtp-rlines.c: every line of a reply, bounded (session.h) */
+/* A reply line (code included, as read) for the reply being assembled. */
+void rl_add(struct dissector *d, const char *line, size_t len, size_t overlong);
+/* The reply is complete: its lines go to x (within the session's budget). */
+void rl_give(struct dissector *d, struct exchange *x);
+/* Forget the lines gathered (not a reply after all, or a gap). */
+void rl_drop(struct dissector *d);
+void rl_free(struct dissector *d);
 
 /* smtp-auth.c */
 void auth_line(struct dissector *d, struct exchange *x, const char *mech,

@@ -113,6 +113,16 @@ void smtp_caps_parse(struct smtp_caps *caps, const char *text, size_t len);
  * the length written (NUL-terminated, cut at cap). */
 size_t smtp_caps_format(const struct smtp_caps *caps, char *buf, size_t cap);
 
+/* An extension line ("SIZE 10240000", "AUTH=LOGIN") split into its keyword
+ * (line[0..*kwlen)) and its parameters (*params, *plen; trailing spaces
+ * and CR dropped). */
+void smtp_ext_split(const char *line, size_t n, size_t *kwlen, const char **params,
+                    size_t *plen);
+/* What an extension line offers, for people, into buf: "commands may be
+ * sent in groups (RFC 2920)", "largest message accepted: 10,240,000 bytes
+ * (RFC 1870)", "(not known to smtptrace)".  Returns buf. */
+const char *smtp_ext_meaning(const char *line, size_t n, char *buf, size_t cap);
+
 /* ---- dot-stuffing (RFC 5321 4.5.2) ------------------------------------- */
 
 /* Wire form of a message: every line ending made CRLF (bare LF and bare CR

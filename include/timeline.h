@@ -122,6 +122,29 @@ size_t tl_frame_ex(const struct timeline *t, size_t i, uint32_t c);
 size_t tl_acked_ex(const struct timeline *t, size_t i, uint32_t c);
 const struct frame_rec *tl_find(const struct timeline *t, uint32_t no);
 
+/* ---- a reply's lines (timeline-reply.c) ---- */
+/* The kept lines of x's reply in order (exchange.rlines): *cur starts at 0;
+ * 1 and the line's text after the code in *p, *n (not NUL-terminated, wire
+ * bytes: make them safe) while there is one. */
+int tl_reply_next(const struct exchange *x, size_t *cur, const char **p, size_t *n);
+/* x is EHLO/LHLO answered 2xx with extension lines kept. */
+int tl_has_extensions(const struct exchange *x);
+/* One extension of an EHLO reply: "SIZE 10240000" is name "SIZE", params
+ * "10240000", meaning "largest message accepted: 10,240,000 bytes (RFC
+ * 1870)"; an unknown keyword's meaning is "(not known to smtptrace)". */
+struct tl_ext {
+	const char *line, *name, *params;   /* wire bytes, not NUL-terminated */
+	size_t len, nlen, plen;
+	char meaning[96];
+};
+/* The extensions of x's reply in order: *cur starts at 0; 1 while there is one. */
+int tl_ext_next(const struct exchange *x, size_t *cur, struct tl_ext *e);
+
+/* The replies that end in frame i (their last frame) and have more than
+ * one line, or lines not kept: *c starts at 0; the next one's exchange
+ * index, or -1 when there is none. */
+long tl_frame_more_lines(const struct timeline *t, size_t i, uint32_t *c);
+
 /* ---- words (timeline-words.c): all the English ---- */
 void tlw_role(const struct timeline *t, size_t i, struct sbuf *r);      /* roles + analysis notes */
 void tlw_details(const struct timeline *t, size_t i, int raw_seq, struct sbuf *r);

@@ -7,6 +7,7 @@
 #include "smtp_line.h"
 #include "util-addr.h"
 #include "util-fmt.h"
+#include "util-text.h"
 
 static void q(FILE *o, int n, const char *title, const char *filter)
 {
@@ -128,25 +129,60 @@ static void q_commands(FILE *o, const struct timeline *t)
 	      "includes one network round trip (compare the iRTT).\n", o);
 }
 
+/* Wire bytes as Markdown code (they may hold NUL: by length). */
+static void md_code_n(FILE *o, const char *p, size_t n)
+{
+	char safe[4 * SMTP_RLINE_MAX + 8];
+	text_safe(safe, sizeof safe, p, n, NULL);
+	for (char *c = safe; *c; c++)
+		if (*c == '`')
+			*c = '\'';
+	fprintf(o, "`%s`", safe);
+}
+
+/* One EHLO and its reply's extensions, each with its meaning (the model's). */
+static void ehlo_one(FILE *o, const struct timeline *t, size_t e)
+{
+	const struct exchange *x = &t->s->ex[e];
+	fprintf(o, "- EHLO in frame %u%s, reply %d in frame %u with %d line%s; first line ",
+	        t->ex[e].nreq ? t->ex[e].req[0] : 0, x->plain ? " (inside TLS)" : "", x->reply_code,
+	        t->ex[e].nrep ? t->ex[e].rep[0] : 0, x->reply_lines, x->reply_lines == 1 ? "" : "s");
+	md_code(o, x->reply_text ? x->reply_text : "");
+	fputs(" (the server names itself)\n", o);
+	struct tl_ext ext;
+	size_t cur = 0;
+	int n = 0;
+	while (tl_ext_next(x, &cur, &ext)) {
+		fputs(n++ ? "  - " : "- Each further line names an extension the server offers:\n  - ", o);
+		md_code_n(o, ext.line, ext.len);
+		fprintf(o, ": %s\n", ext.meaning);
+	}
+	if (!n)
+		fputs("- No extension lines: the server offers none (or its reply was not 2xx).\n", o);
+	if (x->rlines_lost)
+		fprintf(o, "- %u more line%s not kept by smtptrace (bound: %d lines per reply).\n",
+		        x->rlines_lost, x->rlines_lost == 1 ? "" : "s", SMTP_RLINES_MAX);
+}
+
 static void q_ehlo(FILE *o, const struct timeline *t)
 {
 	const struct session *s = t->s;
-	long e = ans_find_verb(s, "EHLO");
+	int n = 0;
 	q(o, 5, "EHLO and the server's extensions", "smtp.req.command == \"EHLO\" || smtp.response.code == 250");
-	if (e < 0) {
-		fputs("- The client did not send EHLO (HELO, or none): no extensions were offered.\n", o);
-		return;
+	for (size_t i = 0; i < s->nex; i++) {
+		const struct exchange *x = &s->ex[i];
+		if (x->kind != EXK_COMMAND || (strcmp(x->verb, "EHLO") && strcmp(x->verb, "LHLO")))
+			continue;
+		if (n++ == 1)
+			fputs("- EHLO again (after STARTTLS the client must start over; the extensions may "
+			      "differ, AUTH often offered only now):\n", o);
+		if (n <= 2)
+			ehlo_one(o, t, i);
 	}
-	const struct exchange *x = &s->ex[e];
-	fprintf(o, "- EHLO in frame %u, reply %d in frame %u with %d line%s; first line ",
-	        t->ex[e].nreq ? t->ex[e].req[0] : 0, x->reply_code, t->ex[e].nrep ? t->ex[e].rep[0] : 0,
-	        x->reply_lines, x->reply_lines == 1 ? "" : "s");
-	md_code(o, x->reply_text ? x->reply_text : "");
-	fputs("\n- Each further line names an extension (PIPELINING: commands may be sent without "
-	      "waiting; SIZE: the largest message; 8BITMIME: 8-bit bodies; STARTTLS: upgrade to TLS; "
-	      "AUTH: login mechanisms; ENHANCEDSTATUSCODES: x.y.z codes; SMTPUTF8: UTF-8 addresses; "
-	      "CHUNKING: BDAT). The lines themselves: expand the reply frame in Wireshark "
-	      "(this version keeps only the first line).\n", o);
+	if (!n)
+		fputs("- The client did not send EHLO (HELO, or none): no extensions were offered.\n", o);
+	else if (n > 2)
+		fprintf(o, "- %d more EHLO commands, not listed.\n", n - 2);
 }
 
 static void q_message(FILE *o, const struct timeline *t)

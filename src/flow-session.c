@@ -40,6 +40,18 @@ void frame_push(struct engine *e, struct session *s, const struct frame_rec *fr)
 	s->frames[s->nframes++] = *fr;
 }
 
+int session_mem_take(struct session *s, uint64_t n)
+{
+	struct engine *e = s->eng;
+	struct flow *f = s->owner;
+	if (!e || !f)
+		return 0;
+	if (ft_mem_take(&e->ft, n))
+		return -1;
+	f->acct += n;
+	return 0;
+}
+
 /* Give the session the ARP/ND frames in the ring that concern it. */
 void adopt_arp(struct engine *e, struct session *s)
 {

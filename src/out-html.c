@@ -65,6 +65,34 @@ static void summary(FILE *f, const struct timeline *t)
 	fputs("</ul>\n", f);
 }
 
+/* A row under the frame that ends a multi-line reply: its further lines
+ * (an EHLO reply's extensions with their meanings). */
+static void reply_lines_row(FILE *f, const struct exchange *x)
+{
+	const char *p;
+	size_t n, cur = 0;
+	struct tl_ext e;
+	fputs("<tr class=\"s2c\"><td colspan=\"4\"></td><td colspan=\"2\">", f);
+	if (tl_has_extensions(x))
+		for (int k = 0; tl_ext_next(x, &cur, &e); k++) {
+			fputs(k ? "<br/>\n<code>" : "<code>", f);
+			xml_putn(f, e.line, e.len);
+			fputs("</code> ", f);
+			xml_put(f, e.meaning);
+		}
+	else
+		for (int k = 0; tl_reply_next(x, &cur, &p, &n); k++) {
+			if (!k)
+				continue;
+			fputs(k > 1 ? "<br/>\n<code>" : "<code>", f);
+			xml_putn(f, p, n);
+			fputs("</code>", f);
+		}
+	if (x->rlines_lost)
+		fprintf(f, "<br/>\n(+%u line%s not kept)", x->rlines_lost, x->rlines_lost == 1 ? "" : "s");
+	fputs("</td></tr>\n", f);
+}
+
 static void frames_table(FILE *f, const struct timeline *t)
 {
 	fputs("<h3>Timeline</h3>\n<table>\n<tr><th>No.</th><th>Time s</th><th>Dir</th><th>Prot</th>"
@@ -80,6 +108,9 @@ static void frames_table(FILE *f, const struct timeline *t)
 		fputs("</td><td>", f);
 		xml_put(f, det.b);
 		fputs("</td></tr>\n", f);
+		uint32_t k = 0;
+		for (long e; (e = tl_frame_more_lines(t, i, &k)) >= 0;)
+			reply_lines_row(f, &t->s->ex[e]);
 	}
 	fputs("</table>\n", f);
 }

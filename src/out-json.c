@@ -166,6 +166,39 @@ static void json_message(FILE *o, const struct body_info *b)
 	fputs("}", o);
 }
 
+/* "reply_lines": every line kept; for EHLO "extensions" with their meanings. */
+static void json_reply_lines(FILE *o, const struct exchange *x)
+{
+	const char *p;
+	size_t n, cur = 0;
+	fputs(",\"reply_lines\":[", o);
+	for (int k = 0; tl_reply_next(x, &cur, &p, &n); k++) {
+		if (k)
+			putc(',', o);
+		json_put(o, p, n);
+	}
+	fprintf(o, "],\"reply_line_count\":%d", x->reply_lines);
+	if (x->rlines_lost)
+		fprintf(o, ",\"reply_lines_not_kept\":%u", x->rlines_lost);
+	if (x->rlines_cut)
+		fprintf(o, ",\"reply_lines_cut\":%u", x->rlines_cut);
+	if (!tl_has_extensions(x))
+		return;
+	struct tl_ext e;
+	cur = 0;
+	fputs(",\"extensions\":[", o);
+	for (int k = 0; tl_ext_next(x, &cur, &e); k++) {
+		fputs(k ? ",{\"name\":" : "{\"name\":", o);
+		json_put(o, e.name, e.nlen);
+		fputs(",\"params\":", o);
+		json_put(o, e.params, e.plen);
+		fputs(",\"meaning\":", o);
+		json_put_str(o, e.meaning);
+		putc('}', o);
+	}
+	putc(']', o);
+}
+
 static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 {
 	const struct exchange *x = &t->s->ex[i];
@@ -179,7 +212,8 @@ static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 	if (x->reply_code) {
 		fprintf(o, ",\"reply_code\":%d,\"reply_text\":", x->reply_code);
 		json_put_str(o, x->reply_text);
-		fprintf(o, ",\"reply_lines\":%d,\"meaning\":", x->reply_lines);
+		json_reply_lines(o, x);
+		fputs(",\"meaning\":", o);
 		json_put_str(o, smtp_code_meaning(x->reply_code));
 	} else
 		fputs(",\"reply_code\":null", o);

@@ -9,6 +9,7 @@
 #include "timeline.h"
 #include "util-addr.h"
 #include "util-fmt.h"
+#include "util-text.h"
 
 #define SAFE_MAX 4096        /* a 1024-byte line rendered safe: at most 4 bytes per byte */
 
@@ -143,6 +144,54 @@ static void text_head(struct out_ctx *c, const struct timeline *t)
 	}
 }
 
+#define MORE_SHOWN 10          /* continuation lines shown of a reply that is not EHLO's */
+#define LINE_INDENT "                              "
+
+/* One indented line under a frame: wire bytes made safe, then words. */
+static void under_line(const struct out_ctx *c, const char *p, size_t n, int pad, const char *words)
+{
+	char safe[4 * SMTP_RLINE_MAX + 8], row[sizeof safe + 160];
+	text_safe(safe, sizeof safe, p, n, NULL);
+	if (words)
+		snprintf(row, sizeof row, LINE_INDENT "%-*s  %s", pad, safe, words);
+	else
+		snprintf(row, sizeof row, LINE_INDENT "%s", safe);
+	cut_line(c->o.out, row, c->o.width);
+}
+
+/* Under the frame that ends a reply: an EHLO reply's extensions with their
+ * meanings, another reply's continuation lines (the first MORE_SHOWN). */
+static void reply_lines_under(const struct out_ctx *c, const struct exchange *x)
+{
+	FILE *o = c->o.out;
+	const char *p;
+	size_t n, cur = 0;
+	char note[64];
+	if (tl_has_extensions(x)) {
+		struct tl_ext e;
+		while (tl_ext_next(x, &cur, &e))
+			under_line(c, e.line, e.len, 20, e.meaning);
+	} else {
+		int k = 0;
+		while (tl_reply_next(x, &cur, &p, &n))
+			if (k++ && k <= MORE_SHOWN + 1)
+				under_line(c, p, n, 0, NULL);
+		if (k > MORE_SHOWN + 1)
+			fprintf(o, LINE_INDENT "... %d more line%s\n", k - MORE_SHOWN - 1,
+			        k - MORE_SHOWN - 1 == 1 ? "" : "s");
+	}
+	if (x->rlines_lost) {
+		snprintf(note, sizeof note, "(+%u line%s not kept)", x->rlines_lost,
+		         x->rlines_lost == 1 ? "" : "s");
+		under_line(c, note, strlen(note), 0, NULL);
+	}
+	if (x->rlines_cut) {
+		snprintf(note, sizeof note, "(%u line%s cut at %d bytes)", x->rlines_cut,
+		         x->rlines_cut == 1 ? "" : "s", SMTP_RLINE_MAX);
+		under_line(c, note, strlen(note), 0, NULL);
+	}
+}
+
 static void text_frames(const struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -161,6 +210,9 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 		         tlw_proto(t->fm[i].proto));
 		frame_line(o, head, fmt_safe(role.b, r_safe, sizeof r_safe), fmt_safe(sum.b, d_safe, sizeof d_safe),
 		           c->o.color ? class_color[tl_class_of(t, i)] : NULL, c->o.width);
+		uint32_t k = 0;
+		for (long e; (e = tl_frame_more_lines(t, i, &k)) >= 0;)
+			reply_lines_under(c, &t->s->ex[e]);
 	}
 }
 

@@ -7,15 +7,34 @@
 #include <string.h>
 #include <strings.h>
 
+/* Every EHLO keyword smtptrace knows: its capability flag (0: not one the
+ * client acts on) and what it means, for people (smtp_ext_meaning). */
 static const struct {
 	const char *kw;
 	unsigned flag;
+	const char *meaning;
 } cap_names[] = {
-	{ "PIPELINING", SMTP_CAP_PIPELINING }, { "SIZE", SMTP_CAP_SIZE },
-	{ "8BITMIME", SMTP_CAP_8BITMIME }, { "SMTPUTF8", SMTP_CAP_SMTPUTF8 },
-	{ "STARTTLS", SMTP_CAP_STARTTLS }, { "AUTH", SMTP_CAP_AUTH },
-	{ "CHUNKING", SMTP_CAP_CHUNKING }, { "DSN", SMTP_CAP_DSN },
-	{ "ENHANCEDSTATUSCODES", SMTP_CAP_ENHANCEDSTATUSCODES },
+	{ "PIPELINING", SMTP_CAP_PIPELINING, "commands may be sent in groups (RFC 2920)" },
+	{ "SIZE", SMTP_CAP_SIZE, "largest message accepted (RFC 1870)" },
+	{ "8BITMIME", SMTP_CAP_8BITMIME, "8-bit message bodies accepted (RFC 6152)" },
+	{ "SMTPUTF8", SMTP_CAP_SMTPUTF8, "UTF-8 addresses and headers accepted (RFC 6531)" },
+	{ "STARTTLS", SMTP_CAP_STARTTLS, "can switch to TLS (RFC 3207)" },
+	{ "AUTH", SMTP_CAP_AUTH, "login mechanisms offered (RFC 4954)" },
+	{ "CHUNKING", SMTP_CAP_CHUNKING, "the message may be sent in BDAT chunks (RFC 3030)" },
+	{ "DSN", SMTP_CAP_DSN, "delivery status notifications on request (RFC 3461)" },
+	{ "ENHANCEDSTATUSCODES", SMTP_CAP_ENHANCEDSTATUSCODES,
+	  "replies carry x.y.z status codes (RFC 2034)" },
+	{ "BINARYMIME", 0, "binary message bodies, sent with BDAT (RFC 3030)" },
+	{ "ETRN", 0, "the client may ask for the mail queued for it (RFC 1985)" },
+	{ "VRFY", 0, "addresses may be verified (RFC 5321)" },
+	{ "EXPN", 0, "mailing lists may be expanded (RFC 5321)" },
+	{ "HELP", 0, "HELP is answered (RFC 5321)" },
+	{ "DELIVERBY", 0, "a delivery deadline may be set (RFC 2852)" },
+	{ "REQUIRETLS", 0, "TLS may be required all the way (RFC 8689)" },
+	{ "MT-PRIORITY", 0, "messages may carry a priority (RFC 6710)" },
+	{ "LIMITS", 0, "the server's limits per session (RFC 9422)" },
+	{ "XCLIENT", 0, "a proxy may pass on the real client (Postfix)" },
+	{ "XFORWARD", 0, "a proxy may pass on client details for logging (Postfix)" },
 };
 #define NCAPS (sizeof cap_names / sizeof cap_names[0])
 
@@ -121,4 +140,59 @@ size_t smtp_caps_format(const struct smtp_caps *caps, char *buf, size_t cap)
 	}
 	buf[o] = '\0';
 	return o;
+}
+
+void smtp_ext_split(const char *line, size_t n, size_t *kwlen, const char **params,
+                    size_t *plen)
+{
+	size_t k = 0;
+	while (k < n && line[k] != ' ' && line[k] != '=')
+		k++;
+	*kwlen = k;
+	size_t a = k < n ? k + 1 : n;
+	while (a < n && line[a] == ' ')
+		a++;
+	size_t e = n;
+	while (e > a && (line[e - 1] == ' ' || line[e - 1] == '\r'))
+		e--;
+	*params = line + a;
+	*plen = e - a;
+}
+
+/* "10,240,000" */
+static void thousands(uint64_t v, char *out, size_t cap)
+{
+	char d[24], g[32];
+	int n = snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+	size_t o = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			g[o++] = ',';
+		g[o++] = d[i];
+	}
+	g[o] = '\0';
+	snprintf(out, cap, "%s", g);
+}
+
+const char *smtp_ext_meaning(const char *line, size_t n, char *buf, size_t cap)
+{
+	size_t k, plen;
+	const char *params;
+	smtp_ext_split(line, n, &k, &params, &plen);
+	for (size_t i = 0; i < NCAPS; i++) {
+		if (strlen(cap_names[i].kw) != k || strncasecmp(line, cap_names[i].kw, k) != 0)
+			continue;
+		uint64_t v = cap_names[i].flag == SMTP_CAP_SIZE ? parse_size(params, plen) : 0;
+		char num[32];
+		if (v) {
+			thousands(v, num, sizeof num);
+			snprintf(buf, cap, "largest message accepted: %s bytes (RFC 1870)", num);
+		} else if (cap_names[i].flag == SMTP_CAP_SIZE)
+			snprintf(buf, cap, "sizes may be declared, no fixed limit (RFC 1870)");
+		else
+			snprintf(buf, cap, "%s", cap_names[i].meaning);
+		return buf;
+	}
+	snprintf(buf, cap, "(not known to smtptrace)");
+	return buf;
 }

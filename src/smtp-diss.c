@@ -189,6 +189,7 @@ static void smtp_p_destroy(void *ctx)
 	line_asm_free(&d->la[0]);
 	line_asm_free(&d->la[1]);
 	reply_asm_free(&d->ra);
+	rl_free(d);
 	free(d->held);
 	free(d->pend);
 	free(d);
@@ -254,6 +255,7 @@ void smtp_exchanges_free(struct session *s)
 		struct exchange *x = &s->ex[i];
 		free(x->line);
 		free(x->reply_text);
+		free(x->rlines);
 		if (x->bi) {
 			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
 			free(x->bi->msgid); free(x->bi->date);

@@ -189,12 +189,15 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 {
 	struct dissector *d = ctx;
 	struct session *s = d->s;
-	(void)overlong;
 	if (!d->rep_open) {
 		d->rep_start = o0;
 		d->rep_open = 1;
 	}
 	int r = reply_asm_line(&d->ra, line, len);
+	if (r < 0)
+		rl_drop(d);
+	else
+		rl_add(d, line, len, overlong);
 	if (r < 0) {
 		if (!d->replies && s->smtp.midstream)
 			s->smtp.skipped[DIR_S2C] += o1 - o0;
@@ -215,8 +218,11 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		code = last.code;
 	infer_354(d);
 	struct exchange *x = reply_target(d, code);
-	if (!x)
+	if (!x) {
+		rl_drop(d);
 		return 0;
+	}
+	rl_give(d, x);
 	x->reply_code = code;
 	x->reply_lines = d->ra.r.nlines;
 	x->reply_inconsistent = d->ra.r.inconsistent;
@@ -250,6 +256,7 @@ static void close_cut_reply(struct dissector *d, int code, int lines, const char
 	struct exchange *x = reply_target(d, code);
 	if (!x)
 		return;
+	rl_give(d, x);
 	x->reply_code = code;
 	x->reply_lines = lines;
 	x->reply_text = dup_text(text, tlen, TEXT_LIMIT);
@@ -282,12 +289,15 @@ void server_gap(struct dissector *d, uint64_t off, uint64_t n)
 		if (d->rep_open)
 			start = d->rep_start;
 	} else if ((code = partial_code(la)) != 0) {
+		rl_drop(d);
+		rl_add(d, la->buf, la->len, la->dropped);
 		lines = 1;
 		text = la->len > 4 ? la->buf + 4 : "";
 		tlen = la->len > 4 ? la->len - 4 : 0;
 	}
 	if (code && !(d->tls_s2c && start >= s->tls_off[DIR_S2C]))
 		close_cut_reply(d, code, lines, text, tlen, start, off + n);
+	rl_drop(d);
 	line_asm_reset(la, off + n);
 	d->rep_open = 0;
 	reply_asm_free(&d->ra);

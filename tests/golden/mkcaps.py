@@ -1258,5 +1258,66 @@ def corpus():  # noqa: F811 - the hostile captures join the corpus
     return _corpus_before_hostile() + [("hostile-text.pcap", cap_hostile_text, "pcap")]
 
 
+# ---------------------------------------------------------------- reply lines
+# Every reply line kept: an EHLO reply split across three segments (inside a
+# code, inside a line, between CR and LF) with an unknown extension and the
+# old AUTH= form, and a 550 with 13 lines (10 shown, then "... N more");
+# an EHLO reply with 100 continuation lines (64 kept) and a 600-byte line.
+
+def cap_ehlo_split3():
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.handshake()
+    cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
+    cv.c("EHLO client.example.org\r\n")
+    reply = ("250-mx.example.net Hello client.example.org\r\n250-PIPELINING\r\n"
+             "250-SIZE 10240000\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n"
+             "250-AUTH=LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n"
+             "250-X-ACME-FROBNICATE 3\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
+             "250 CHUNKING\r\n")
+    a = reply.index("250-STARTTLS") + 2          # inside the code
+    b = reply.index("250-ENHANCEDSTATUSCODES") - 1  # between CR and LF
+    cv.s(reply[:a])
+    cv.s(reply[a:b])
+    cv.s(reply[b:])
+    cv.c("MAIL FROM:<alice@example.org>\r\n")
+    cv.s("250 2.1.0 Ok\r\n")
+    cv.c("RCPT TO:<nobody@example.net>\r\n")
+    why = ["550-5.1.1 <nobody@example.net>: recipient unknown"]
+    why += ["550-5.1.1 explanation line %d" % i for i in range(2, 13)]
+    why += ["550 5.1.1 see https://example.net/help"]
+    cv.s("\r\n".join(why) + "\r\n")
+    std_quit(cv)
+    return cap
+
+
+def cap_ehlo_100():
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.handshake()
+    cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
+    cv.c("EHLO client.example.org\r\n")
+    lines = ["250-mx.example.net", "250-X-LONG " + "L" * 590]
+    lines += ["250-X-EXT%02d" % i for i in range(1, 99)]
+    lines += ["250 PIPELINING"]
+    data = "\r\n".join(lines) + "\r\n"
+    while data:                                   # MSS-sized segments
+        cv.s(data[:1400])
+        data = data[1400:]
+    std_quit(cv)
+    return cap
+
+
+REPLY_LINE_CAPS = [
+    ("ehlo-split3.pcap", cap_ehlo_split3, "pcap"),
+    ("ehlo-100lines.pcap", cap_ehlo_100, "pcap"),
+]
+_corpus_before_reply_lines = corpus
+
+
+def corpus():  # noqa: F811 - the reply-line captures join the corpus
+    return _corpus_before_reply_lines() + REPLY_LINE_CAPS
+
+
 if __name__ == "__main__":
     main()
