@@ -201,8 +201,12 @@ static void attribute(struct timeline *t, size_t iq, uint32_t between)
 	v->has_slow_ex = t->fm[iq].count > 0 && !(q->flags & (TH_FIN | TH_RST));
 	if (v->has_slow_ex) {
 		v->slow_ex = tl_frame_ex(t, iq, 0);
-		if (v->wait == TLWT_SERVER_REPLY && t->s->ex[v->slow_ex].kind == EXK_GREETING)
+		const struct exchange *x = &t->s->ex[v->slow_ex];
+		if (v->wait == TLWT_SERVER_REPLY && x->kind == EXK_GREETING)
 			v->wait = TLWT_GREETING;
+		else if (v->wait == TLWT_SERVER_REPLY && x->kind == EXK_REPLY && x->unexpected != UNEXP_START &&
+		         x->reply_code >= 400)
+			v->wait = TLWT_CLIENT;   /* nothing was owed: the server gave up waiting (421 timeout) */
 	}
 }
 

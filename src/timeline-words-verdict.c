@@ -134,14 +134,14 @@ static void wait_words(const struct timeline *t, struct sbuf *b)
 	case TLWT_GREETING:       sb_str(b, "waiting for the server's greeting"); break;
 	case TLWT_SERVER_REPLY:
 		sb_str(b, "waiting for the server's reply");
-		if (x && x->kind == EXK_REPLY)
-			sb_str(b, " (it answers no command)");
-		else if (x)
+		if (x && x->kind != EXK_REPLY)
 			sb_add(b, " to %s", step_name(x, vb, sizeof vb));
 		break;
 	case TLWT_CLIENT:
 		sb_str(b, "waiting for the client");
-		if (x)
+		if (x && x->kind == EXK_REPLY)
+			sb_add(b, " (the server gave up: %d)", x->reply_code);
+		else if (x)
 			sb_add(b, "'s %s", x->kind == EXK_BODY ? "message" : tlw_ex_label(x, vb, sizeof vb));
 		break;
 	case TLWT_ZEROWIN_SERVER: sb_str(b, "server zero window"); break;
