@@ -42,6 +42,11 @@ struct tl_exchange {
 	uint64_t resp_ns;        /* server time: request's last frame to reply's first */
 	int has_resp;
 	size_t capreq, caprep;
+	/* timeline-verdict.c: the server's own work, estimated: resp_ns (the
+	 * greeting: timeline.greet_ns) minus timeline.rtt_used_ns, 0 when not
+	 * above it (est_clamped) */
+	uint64_t est_ns;
+	uint8_t has_est, est_clamped;
 };
 
 /* What a frame is, one part at a time (a frame can be several: handshake
@@ -81,6 +86,33 @@ struct tl_role {
 /* For colours and the like: what a frame is mainly about. */
 enum tl_class { TLC_PLAIN, TLC_LINK, TLC_CONN, TLC_REQUEST, TLC_REPLY_OK, TLC_REPLY_ERR };
 
+/* Where the capture was taken, from the handshake's two halves:
+ * SYN -> SYN/ACK long and SYN/ACK -> ACK short: at the client; the reverse:
+ * at the server; both long: on the path; RTT under 0.2 ms: local. */
+enum tl_cpoint { TLCP_UNKNOWN, TLCP_CLIENT, TLCP_SERVER, TLCP_PATH, TLCP_LOCAL };
+
+/* The session for admins (timeline-verdict.c). */
+enum tl_outcome { TLV_ACCEPTED, TLV_DEFERRED, TLV_REJECTED, TLV_INCOMPLETE, TLV_NO_MAIL };
+enum tl_end { TLE_QUIT, TLE_NO_QUIT, TLE_RESET_CLIENT, TLE_RESET_SERVER, TLE_CUT_SHORT };
+/* Who the slowest step waited for. */
+enum tl_wait { TLWT_HANDSHAKE, TLWT_GREETING, TLWT_SERVER_REPLY, TLWT_CLIENT, TLWT_ZEROWIN_SERVER,
+               TLWT_ZEROWIN_CLIENT, TLWT_RETRANS, TLWT_GAP, TLWT_CLOSE };
+struct tl_verdict {
+	uint8_t outcome;         /* enum tl_outcome */
+	uint8_t end;             /* enum tl_end */
+	uint32_t accepted;       /* messages accepted: 2xx after end of data / BDAT LAST */
+	uint32_t transactions;   /* MAIL commands */
+	int has_fail;            /* the 4xx/5xx that decided (not one retried successfully) */
+	size_t fail_ex;
+	int has_slow;            /* the largest gap between steps of the dialogue (needs frames) */
+	uint8_t wait;            /* enum tl_wait */
+	uint8_t wait_dir;        /* DIR_* of the zero window / retransmission / close */
+	uint64_t slow_ns;
+	uint32_t slow_from, slow_to;  /* frame numbers */
+	int has_slow_ex;         /* the exchange the step ended with */
+	size_t slow_ex;
+};
+
 enum tl_handshake { TLH_OK, TLH_REFUSED, TLH_ONE_WAY, TLH_NO_SYNACK, TLH_NOT_CAPTURED };
 enum tl_noarp { TLA_HAVE_ARP, TLA_LOOPBACK, TLA_CACHED, TLA_NOT_CAPTURED, TLA_UNKNOWN };
 
@@ -105,6 +137,11 @@ struct timeline {
 	enum tl_noarp noarp;
 	const char *nexthop;             /* the sender's next hop, NULL if unknown */
 	size_t sender_writes, sender_matched;
+	uint8_t cpoint;                  /* enum tl_cpoint */
+	int has_rtt_used, has_greet;
+	uint64_t rtt_used_ns;            /* subtracted for the estimate: SYN -> SYN/ACK */
+	uint64_t greet_ns;               /* handshake ACK -> greeting's first frame */
+	struct tl_verdict verdict;
 	struct frame_rec *owned;         /* sorted copy when the session's were not in order */
 };
 
@@ -178,7 +215,20 @@ void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client
 enum { TLW_MESSAGE_LINES = 8 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
 
+/* timeline-words-verdict.c */
+const char *tlw_cpoint(int cp);        /* "client", "server", "path", "local", NULL (JSON) */
+const char *tlw_outcome(int o);        /* "accepted", "deferred", ... (JSON, --summary) */
+const char *tlw_end(int e);            /* "quit", "no_quit", ... (JSON) */
+const char *tlw_wait(int w);           /* "server_reply", "zero_window_server", ... (JSON) */
+void tlw_verdict(const struct timeline *t, struct sbuf *b);     /* "Verdict: accepted ...; slowest step ..." */
+void tlw_timing_legend(const struct timeline *t, int k, struct sbuf *b); /* line k (0, 1) under the table */
+void tlw_greeting_wait(const struct timeline *t, struct sbuf *b);  /* "Greeting after handshake: ..." */
+void tlw_ms(uint64_t ns, struct sbuf *b);                       /* "341.374 ms" */
+void tlw_est(const struct tl_exchange *x, struct sbuf *b);      /* "12.345 ms", "≈0", "-" */
+
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);
+void tl_timing(struct timeline *t);    /* capture point, RTT used, estimates, greeting wait */
+void tl_judge(struct timeline *t);     /* t->verdict */
 
 #endif

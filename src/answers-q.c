@@ -109,8 +109,8 @@ static void q_commands(FILE *o, const struct timeline *t)
 {
 	const struct session *s = t->s;
 	q(o, 4, "Every command, its reply code and the response time", "smtp");
-	fputs("| Command | Frames | Reply | Frames | Meaning | Response time |\n", o);
-	fputs("| --- | --- | --- | --- | --- | --- |\n", o);
+	fputs("| Command | Frames | Reply | Frames | Meaning | Response time | Server est. |\n", o);
+	fputs("| --- | --- | --- | --- | --- | --- | --- |\n", o);
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
 		const struct tl_exchange *tx = &t->ex[i];
@@ -122,11 +122,21 @@ static void q_commands(FILE *o, const struct timeline *t)
 		fprintf(o, " | %s | %d | %s | %s%s | ", f1, x->reply_code, f2, smtp_code_meaning(x->reply_code),
 		        x->reply_code >= 400 && x->reply_code < 500 ? " (4xx: temporary, try later)" :
 		        x->reply_code >= 500 ? " (5xx: permanent, do not retry as is)" : "");
-		if (tx->has_resp) fprintf(o, "%.3f ms |\n", (double)tx->resp_ns / 1e6);
-		else fputs("- |\n", o);
+		struct sbuf r, e;
+		sb_init(&r);
+		sb_init(&e);
+		if (tx->has_resp) tlw_ms(tx->resp_ns, &r);
+		else if (x->kind == EXK_GREETING && t->has_greet) tlw_ms(t->greet_ns, &r);
+		else sb_str(&r, "-");
+		tlw_est(tx, &e);
+		fprintf(o, "%s | %s |\n", r.b, e.b);
 	}
-	fputs("\nThe response time runs from the command's last frame to the reply's first; it "
-	      "includes one network round trip (compare the iRTT).\n", o);
+	for (int k = 0; k < 2; k++) {     /* what the two times mean, and where this was captured */
+		struct sbuf b;
+		sb_init(&b);
+		tlw_timing_legend(t, k, &b);
+		fprintf(o, "%s%s%s\n", k ? "" : "\n", b.b, k ? "" : "  ");
+	}
 }
 
 /* Wire bytes as Markdown code (they may hold NUL: by length). */

@@ -34,6 +34,13 @@ void json_begin(void *ctx)
 	);
 }
 
+static void json_capture_point(FILE *o, const struct timeline *t)
+{
+	const char *cp = tlw_cpoint(t->cpoint);
+	fputs(",\"capture_point\":", o);
+	json_put_str(o, cp);
+}
+
 static void json_head(struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -65,6 +72,7 @@ static void json_head(struct out_ctx *c, const struct timeline *t)
 	fprintf(o, ",\"handshake\":{\"frames\":[%u,%u,%u]", t->hs[0], t->hs[1], t->hs[2]);
 	if (t->has_synack) fprintf(o, ",\"syn_synack\":%.9f", (double)t->synack_ns / 1e9);
 	if (t->has_irtt) fprintf(o, ",\"irtt\":%.9f", (double)t->irtt_ns / 1e9);
+	json_capture_point(o, t);
 	fprintf(o, ",\"windows_scaled\":%s,\"acks_relative\":%s}",
 	        s->d[0].wscale >= 0 && s->d[1].wscale >= 0 ? "true" : "false",
 	        s->d[0].seen && s->d[1].seen ? "true" : "false");
@@ -199,6 +207,55 @@ static void json_reply_lines(FILE *o, const struct exchange *x)
 	putc(']', o);
 }
 
+/* The response time split (timeline-verdict.c): response_ms, and the
+ * server's work estimated as it minus rtt_ms_used, clamped at 0. */
+static void json_timing(FILE *o, const struct timeline *t, size_t i)
+{
+	const struct tl_exchange *tx = &t->ex[i];
+	int greet = t->s->ex[i].kind == EXK_GREETING && t->has_greet;
+	if (greet)
+		fprintf(o, ",\"greeting_after_handshake_ms\":%.6f", (double)t->greet_ns / 1e6);
+	if (tx->has_resp || greet)
+		fprintf(o, ",\"response_ms\":%.6f", (double)(greet ? t->greet_ns : tx->resp_ns) / 1e6);
+	if (tx->has_est)
+		fprintf(o, ",\"server_ms_est\":%.6f,\"server_est_clamped\":%s,\"rtt_ms_used\":%.6f",
+		        (double)tx->est_ns / 1e6, tx->est_clamped ? "true" : "false",
+		        (double)t->rtt_used_ns / 1e6);
+}
+
+/* "verdict": the session for admins (timeline-verdict.c) */
+static void json_verdict(FILE *o, const struct timeline *t)
+{
+	const struct tl_verdict *v = &t->verdict;
+	struct sbuf b;
+	sb_init(&b);
+	tlw_verdict(t, &b);
+	fprintf(o, ",\"verdict\":{\"outcome\":\"%s\",\"accepted\":%u,\"transactions\":%u,\"ended\":\"%s\"",
+	        tlw_outcome(v->outcome), v->accepted, v->transactions, tlw_end(v->end));
+	if (v->has_fail) {
+		const struct exchange *x = &t->s->ex[v->fail_ex];
+		fprintf(o, ",\"refused\":{\"exchange\":%zu,\"kind\":\"%s\",\"command\":", v->fail_ex,
+		        tlw_kind(x->kind));
+		json_put_str(o, x->kind == EXK_COMMAND ? x->verb : NULL);
+		fprintf(o, ",\"reply_code\":%d,\"reply_frames\":", x->reply_code);
+		json_frames(o, t->ex[v->fail_ex].rep, t->ex[v->fail_ex].nrep);
+		fputs("}", o);
+	} else
+		fputs(",\"refused\":null", o);
+	if (v->has_slow) {
+		fprintf(o, ",\"slowest\":{\"seconds\":%.9f,\"waited_for\":\"%s\",\"side\":\"%s\","
+		        "\"frames\":[%u,%u]", (double)v->slow_ns / 1e9, tlw_wait(v->wait),
+		        v->wait_dir == DIR_C2S ? "client" : "server", v->slow_from, v->slow_to);
+		if (v->has_slow_ex)
+			fprintf(o, ",\"exchange\":%zu", v->slow_ex);
+		fputs("}", o);
+	} else
+		fputs(",\"slowest\":null", o);
+	fputs(",\"text\":", o);
+	json_put(o, b.b, b.n);
+	fputs("}", o);
+}
+
 static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 {
 	const struct exchange *x = &t->s->ex[i];
@@ -222,6 +279,7 @@ static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 	if (tx->ack_frame) fprintf(o, ",\"ack_frame\":%u", tx->ack_frame);
 	else fputs(",\"ack_frame\":null", o);
 	if (tx->has_resp) fprintf(o, ",\"response_time\":%.9f", (double)tx->resp_ns / 1e6 / 1e3);
+	json_timing(o, t, i);
 	fprintf(o, ",\"pipelined\":%s,\"tls\":%s", x->pipelined ? "true" : "false",
 	        x->plain ? "true" : "false");
 	if (x->bi)
@@ -235,6 +293,7 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t)
 	FILE *o = c->o.out;
 	json_head(c, t);
 	json_envelope(o, s);
+	json_verdict(o, t);
 	fputs(",\"frames\":[", o);
 	for (size_t i = 0; i < t->nframes; i++)
 		json_frame(c, t, i);

@@ -42,6 +42,35 @@ static void put_codes(FILE *o, const struct session *s)
 		putc_unlocked('-', o);
 }
 
+/* " verdict=rejected@RCPT:550", " verdict=accepted"; " slowest=7.912s@22-32:zero_window_server"
+ * when the frames were kept (timeline-verdict.c) */
+static void put_verdict(FILE *o, const struct timeline *t)
+{
+	const struct tl_verdict *v = &t->verdict;
+	PUT_LIT(o, " verdict=");
+	fputs_unlocked(tlw_outcome(v->outcome), o);
+	if (v->has_fail) {
+		const struct exchange *x = &t->s->ex[v->fail_ex];
+		char vb[24];
+		putc_unlocked('@', o);
+		put_safe(o, x->kind == EXK_BODY ? "end-of-data" : x->kind == EXK_GREETING ? "greeting" :
+		         x->kind == EXK_COMMAND ? tlw_ex_label(x, vb, sizeof vb) : tlw_kind(x->kind));
+		putc_unlocked(':', o);
+		put_u(o, (uint64_t)x->reply_code);
+	}
+	if (!v->has_slow)
+		return;
+	PUT_LIT(o, " slowest=");
+	put_secs_n(o, v->slow_ns, 0, 3);
+	putc_unlocked('s', o);
+	putc_unlocked('@', o);
+	put_u(o, v->slow_from);
+	putc_unlocked('-', o);
+	put_u(o, v->slow_to);
+	putc_unlocked(':', o);
+	fputs_unlocked(tlw_wait(v->wait), o);
+}
+
 void summary_session(void *ctx, const struct session *s, const struct timeline *t)
 {
 	struct out_ctx *c = ctx;
@@ -71,6 +100,7 @@ void summary_session(void *ctx, const struct session *s, const struct timeline *
 	fputs_unlocked(s->history[0] ? s->history : "-", o);
 	if (s->tls_implicit || s->starttls)
 		PUT_LIT(o, " tls");
+	put_verdict(o, t);
 	putc_unlocked('\n', o);
 }
 

@@ -95,13 +95,45 @@ static void table_label(const struct exchange *x, char *lab, size_t cap)
 		snprintf(lab, cap, "%s", tlw_ex_label(x, vb, sizeof vb));
 }
 
+/* "Response" and "Server est." cells, each padded to 11 columns (the
+ * estimate can be "≈0": pad by characters, not bytes). */
+static void timing_cells(const struct timeline *t, size_t i, char *out, size_t cap)
+{
+	const struct tl_exchange *tx = &t->ex[i];
+	struct sbuf r, e;
+	sb_init(&r);
+	sb_init(&e);
+	if (tx->has_resp)
+		tlw_ms(tx->resp_ns, &r);
+	else if (t->s->ex[i].kind == EXK_GREETING && t->has_greet)
+		tlw_ms(t->greet_ns, &r);
+	else
+		sb_str(&r, "-");
+	tlw_est(tx, &e);
+	size_t cols = 0;
+	for (size_t k = 0; k < e.n; k++)
+		cols += ((unsigned char)e.b[k] & 0xc0) != 0x80;
+	snprintf(out, cap, "%-11s %s%*s", r.b, e.b, cols < 11 ? (int)(11 - cols) : 0, "");
+}
+
+static void timing_legend(const struct out_ctx *c, const struct timeline *t)
+{
+	for (int k = 0; k < 2; k++) {
+		struct sbuf b;
+		sb_init(&b);
+		tlw_timing_legend(t, k, &b);
+		fputs("  ", c->o.out);
+		cut_line(c->o.out, b.b, c->o.width > 2 ? c->o.width - 2 : c->o.width);
+	}
+}
+
 static void text_table(const struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
 	const struct session *s = t->s;
-	char rq[40], rp[40], ack[12], tm[16], lab[40], row[512], text[200], safe[4 * sizeof row];
-	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-12s %s\n", "Exchange", "Request", "Reply",
-	        "ACK", "Server time", "Reply code and text");
+	char rq[40], rp[40], ack[12], tm[40], lab[40], row[512], text[200], safe[4 * sizeof row];
+	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-11s %-11s %s\n", "Exchange", "Request", "Reply",
+	        "ACK", "Response", "Server est.", "Reply code and text");
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
 		const struct tl_exchange *tx = &t->ex[i];
@@ -110,16 +142,16 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 		fmt_frames(tx->rep, tx->nrep, rp, sizeof rp);
 		if (tx->ack_frame) snprintf(ack, sizeof ack, "%u", tx->ack_frame);
 		else snprintf(ack, sizeof ack, "-");
-		if (tx->has_resp) snprintf(tm, sizeof tm, "%.3f ms", (double)tx->resp_ns / 1e6);
-		else snprintf(tm, sizeof tm, "-");
+		timing_cells(t, i, tm, sizeof tm);
 		if (x->reply_code)
 			snprintf(text, sizeof text, "%d %s%s", x->reply_code, x->reply_text ? x->reply_text : "",
 			         x->reply_lines > 1 ? " (+more lines)" : "");
 		else
 			snprintf(text, sizeof text, "-");
-		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %-12s %s", lab, rq, rp, ack, tm, text);
+		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %s %s", lab, rq, rp, ack, tm, text);
 		cut_line(o, fmt_safe(row, safe, sizeof safe), c->o.width);
 	}
+	timing_legend(c, t);
 }
 
 static void text_head(struct out_ctx *c, const struct timeline *t)
@@ -192,6 +224,17 @@ static void reply_lines_under(const struct out_ctx *c, const struct exchange *x)
 	}
 }
 
+/* The admin's line under the session head (timeline-verdict.c). */
+static void text_verdict(const struct out_ctx *c, const struct timeline *t)
+{
+	struct sbuf b;
+	char safe[SAFE_MAX];
+	sb_init(&b);
+	tlw_verdict(t, &b);
+	fputs("  ", c->o.out);
+	cut_line(c->o.out, fmt_safe(b.b, safe, sizeof safe), c->o.width > 2 ? c->o.width - 2 : c->o.width);
+}
+
 static void text_frames(const struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -230,7 +273,7 @@ typedef void (*fact_fn)(const struct timeline *t, struct sbuf *b);
 
 static void text_facts(FILE *o, const struct timeline *t)
 {
-	static const fact_fn before[] = { tlw_handshake, tlw_unscaled, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
+	static const fact_fn before[] = { tlw_handshake, tlw_greeting_wait, tlw_unscaled, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
 	                                  tlw_trouble_s2c, tlw_duration };
 	static const fact_fn after[] = { tlw_noarp, tlw_sender_check, tlw_cut_short, tlw_midstream,
 	                                 tlw_not_kept, tlw_held_dropped, tlw_tls_note };
@@ -260,6 +303,7 @@ void text_session(void *ctx, const struct session *s, const struct timeline *t)
 {
 	struct out_ctx *c = ctx;
 	text_head(c, t);
+	text_verdict(c, t);
 	text_frames(c, t);
 	if (s->nex)
 		text_table(c, t);

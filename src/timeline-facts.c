@@ -97,4 +97,6 @@ void tl_facts(struct timeline *t, const struct sender_info *si)
 	response_times(t);
 	link_facts(t, si);
 	sender_check(t, si);
+	tl_timing(t);
+	tl_judge(t);
 }

@@ -1,0 +1,2 @@
+build-dev/app.o: src/app.c include/app.h
+include/app.h:

@@ -1,0 +1,15 @@
+build-dev/capfile.o: src/capfile.c include/send-int.h include/capture.h \
+ include/client.h include/exitcodes.h include/sendrec.h \
+ include/smtp_line.h include/dns.h include/netroute.h include/smtptrace.h \
+ include/engine.h include/out.h
+include/send-int.h:
+include/capture.h:
+include/client.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/smtp_line.h:
+include/dns.h:
+include/netroute.h:
+include/smtptrace.h:
+include/engine.h:
+include/out.h:

@@ -1,0 +1,2 @@
+build-dev/client-io.o: src/client-io.c include/transport.h
+include/transport.h:

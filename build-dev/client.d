@@ -1,0 +1,11 @@
+build-dev/client.o: src/client.c include/client-int.h include/client.h \
+ include/exitcodes.h include/sendrec.h include/smtp_line.h \
+ include/client-reply.h include/transport.h include/util-addr.h
+include/client-int.h:
+include/client.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/smtp_line.h:
+include/client-reply.h:
+include/transport.h:
+include/util-addr.h:

@@ -1,0 +1,2 @@
+build-dev/dns-mx.o: src/dns-mx.c include/dns.h
+include/dns.h:

@@ -1,0 +1,2 @@
+build-dev/exitcodes.o: src/exitcodes.c include/exitcodes.h
+include/exitcodes.h:

@@ -1,0 +1,2 @@
+build-dev/mime.o: src/mime.c include/mime.h
+include/mime.h:

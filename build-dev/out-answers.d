@@ -1,0 +1,21 @@
+build-dev/out-answers.o: src/out-answers.c include/answers-int.h \
+ include/session.h include/smtp_line.h include/app.h include/tcp-track.h \
+ include/decode.h include/tcp-reasm.h include/timeline.h include/decode.h \
+ include/out.h include/engine.h include/exitcodes.h include/sendrec.h \
+ include/util-addr.h include/util-fmt.h include/util-text.h
+include/answers-int.h:
+include/session.h:
+include/smtp_line.h:
+include/app.h:
+include/tcp-track.h:
+include/decode.h:
+include/tcp-reasm.h:
+include/timeline.h:
+include/decode.h:
+include/out.h:
+include/engine.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/util-addr.h:
+include/util-fmt.h:
+include/util-text.h:

@@ -1,0 +1,21 @@
+build-dev/out-ladder.o: src/out-ladder.c include/ladder.h \
+ include/timeline.h include/session.h include/smtp_line.h include/app.h \
+ include/tcp-track.h include/decode.h include/tcp-reasm.h include/out.h \
+ include/engine.h include/exitcodes.h include/sendrec.h include/session.h \
+ include/util-addr.h include/util-fmt.h include/util-text.h
+include/ladder.h:
+include/timeline.h:
+include/session.h:
+include/smtp_line.h:
+include/app.h:
+include/tcp-track.h:
+include/decode.h:
+include/tcp-reasm.h:
+include/out.h:
+include/engine.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/session.h:
+include/util-addr.h:
+include/util-fmt.h:
+include/util-text.h:

@@ -1,0 +1,19 @@
+build-dev/out-summary.o: src/out-summary.c include/out.h include/engine.h \
+ include/exitcodes.h include/sendrec.h include/session.h \
+ include/smtp_line.h include/app.h include/tcp-track.h include/decode.h \
+ include/tcp-reasm.h include/timeline.h include/session.h \
+ include/util-addr.h include/util-fmt.h
+include/out.h:
+include/engine.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/session.h:
+include/smtp_line.h:
+include/app.h:
+include/tcp-track.h:
+include/decode.h:
+include/tcp-reasm.h:
+include/timeline.h:
+include/session.h:
+include/util-addr.h:
+include/util-fmt.h:

@@ -1,0 +1,18 @@
+build-dev/send-mime.o: src/send-mime.c include/exitcodes.h include/mime.h \
+ include/msg.h include/send-int.h include/capture.h include/client.h \
+ include/exitcodes.h include/sendrec.h include/smtp_line.h include/dns.h \
+ include/netroute.h include/smtptrace.h include/engine.h include/out.h
+include/exitcodes.h:
+include/mime.h:
+include/msg.h:
+include/send-int.h:
+include/capture.h:
+include/client.h:
+include/exitcodes.h:
+include/sendrec.h:
+include/smtp_line.h:
+include/dns.h:
+include/netroute.h:
+include/smtptrace.h:
+include/engine.h:
+include/out.h:

@@ -1,0 +1,12 @@
+build-dev/smtp-diss.o: src/smtp-diss.c include/app.h include/smtp-int.h \
+ include/app.h include/session.h include/smtp_line.h include/tcp-track.h \
+ include/decode.h include/tcp-reasm.h include/util-mem.h
+include/app.h:
+include/smtp-int.h:
+include/app.h:
+include/session.h:
+include/smtp_line.h:
+include/tcp-track.h:
+include/decode.h:
+include/tcp-reasm.h:
+include/util-mem.h:

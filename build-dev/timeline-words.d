@@ -1,0 +1,15 @@
+build-dev/timeline-words.o: src/timeline-words.c include/decode.h \
+ include/smtp_line.h include/timeline.h include/session.h \
+ include/smtp_line.h include/app.h include/tcp-track.h include/decode.h \
+ include/tcp-reasm.h include/util-addr.h include/util-fmt.h
+include/decode.h:
+include/smtp_line.h:
+include/timeline.h:
+include/session.h:
+include/smtp_line.h:
+include/app.h:
+include/tcp-track.h:
+include/decode.h:
+include/tcp-reasm.h:
+include/util-addr.h:
+include/util-fmt.h:
