@@ -83,6 +83,7 @@ struct dissector {
 	int auth_open;           /* AUTH sent: with no server side seen, responses may follow */
 	int eod_check;           /* the message was answered and then a gap came: */
 	uint64_t eod_check_off;  /* do the bytes at this offset begin a command? */
+	struct mime_feed *mf;    /* the open message's MIME part lister (smtp-mime.c) */
 };
 
 /* smtp-diss.c */
@@ -117,6 +118,14 @@ void bdat_gap(struct dissector *d, uint64_t off, uint64_t n);
 void bdat_command(struct dissector *d, struct exchange *x, const char *line, size_t len,
                   uint64_t o1);
 void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+
+/* smtp-mime.c: the parts of the message being read (b: where they go) */
+void mfeed_start(struct dissector *d, struct body_info *b, int stuffed);
+void mfeed_line(struct dissector *d, const char *line, size_t len);   /* unstuffed */
+void mfeed_bytes(struct dissector *d, const uint8_t *p, size_t n);
+void mfeed_gap(struct dissector *d);
+void mfeed_finish(struct dissector *d);
+void mfeed_drop(struct dissector *d);
 
 /* smtp-reply.c */
 /* DATA waits, the server side lost bytes, the client goes on with what is

@@ -151,9 +151,18 @@ void tlw_not_kept(const struct timeline *t, struct sbuf *b);
 void tlw_tls_note(const struct timeline *t, struct sbuf *b);      /* what TLS decryption lacked */      /* exchanges over the session's bound */
 void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */
 /* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
- * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */
-enum { TLW_MESSAGE_LINES = 8 };
+ * gap, From, To, Subject, Message-ID, then its MIME parts (tlw_part);
+ * empty when there is nothing to say. */
+enum { TLW_MESSAGE_HEAD = 8, TLW_MESSAGE_LINES = TLW_MESSAGE_HEAD + 64 + 1 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
+/* timeline-parts.c: part k of a message ("part 1: text/plain ..."), and at
+ * k == nparts what was not listed; the names of MIME_TE_*, MIME_DISP_*
+ * (NULL: none given); whether decoded_size applies. */
+struct mime_part_info;
+void tlw_part(const struct body_info *m, unsigned k, struct sbuf *b);
+const char *tlw_part_encoding(int te);
+const char *tlw_part_disposition(int disp);
+int tlw_part_has_decoded(const struct mime_part_info *p);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

@@ -133,6 +133,30 @@ void session_free(struct session *s)
 	free(s->frames);
 }
 
+int session_mem_take(struct session *s, uint64_t n)
+{
+	struct flow *f = s->owner;
+	struct engine *e = s->eng;
+	if (!f || !e)
+		return 0;
+	if (ft_mem_take(&e->ft, n))
+		return -1;
+	f->acct += n;
+	return 0;
+}
+
+void session_mem_give(struct session *s, uint64_t n)
+{
+	struct flow *f = s->owner;
+	struct engine *e = s->eng;
+	if (!f || !e)
+		return;
+	if (n > f->acct)                /* already given back with the session */
+		n = f->acct;
+	ft_mem_give(&e->ft, n);
+	f->acct -= n;
+}
+
 /* The session leaves the budget (it is printed or freed next). */
 void session_unaccount(struct engine *e, struct flow *f)
 {

@@ -181,11 +181,13 @@ static void smtp_p_end(void *ctx)
 		struct exchange *x = &s->ex[d->body_ex - 1];
 		x->req_end = d->c2s_end;
 	}
+	mfeed_finish(d);           /* a message cut short: the parts seen */
 }
 
 static void smtp_p_destroy(void *ctx)
 {
 	struct dissector *d = ctx;
+	mfeed_drop(d);
 	line_asm_free(&d->la[0]);
 	line_asm_free(&d->la[1]);
 	reply_asm_free(&d->ra);
@@ -256,7 +258,7 @@ void smtp_exchanges_free(struct session *s)
 		free(x->reply_text);
 		if (x->bi) {
 			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
-			free(x->bi->msgid); free(x->bi->date);
+			free(x->bi->msgid); free(x->bi->date); free(x->bi->parts);
 			free(x->bi);
 		}
 	}
