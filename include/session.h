@@ -84,6 +84,12 @@ struct body_info {
 	uint32_t parts_dropped;  /* parts past MIME_SCAN_PARTS, not kept */
 	uint32_t parts_too_deep; /* multiparts nested too deep to follow */
 	uint8_t parts_not_listed;/* the memory budget had no room to list them */
+	/* --show-data: its bytes as sent (smtp-data.c); NULL without it */
+	uint8_t *data;
+	size_t ndata, capdata;
+	uint64_t data_off;       /* stream offset of data[0] (plaintext offset when TLS) */
+	uint64_t data_not_shown; /* octets past the cap, the budget or a gap */
+	uint8_t data_gap;        /* bytes were not captured: the copy stops there */
 };
 
 /* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES

@@ -84,6 +84,7 @@ struct dissector {
 	int eod_check;           /* the message was answered and then a gap came: */
 	uint64_t eod_check_off;  /* do the bytes at this offset begin a command? */
 	struct mime_feed *mf;    /* the open message's MIME part lister (smtp-mime.c) */
+	size_t keep_data;        /* --show-data: octets of a message kept (0: none) */
 };
 
 /* smtp-diss.c */
@@ -126,6 +127,11 @@ void mfeed_bytes(struct dissector *d, const uint8_t *p, size_t n);
 void mfeed_gap(struct dissector *d);
 void mfeed_finish(struct dissector *d);
 void mfeed_drop(struct dissector *d);
+
+/* smtp-data.c: --show-data's copy of the message as sent */
+void data_keep(struct dissector *d, struct body_info *b, uint64_t off, const uint8_t *p,
+               size_t n);
+void data_gap(struct dissector *d, struct body_info *b, uint64_t n);
 
 /* smtp-reply.c */
 /* DATA waits, the server side lost bytes, the client goes on with what is

@@ -163,6 +163,9 @@ void tlw_part(const struct body_info *m, unsigned k, struct sbuf *b);
 const char *tlw_part_encoding(int te);
 const char *tlw_part_disposition(int disp);
 int tlw_part_has_decoded(const struct mime_part_info *p);
+/* --show-data: the client frame holding stream offset pos (0: none), *end
+ * the offset after its payload. */
+uint32_t tl_data_frame(const struct session *s, uint64_t pos, uint64_t *end);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

@@ -303,6 +303,7 @@ void body_gap(struct dissector *d, uint64_t off, uint64_t n)
 		b->in_headers = 0;
 	}
 	mfeed_gap(d);
+	data_gap(d, b, n);
 	d->cmode = CM_BODY;
 	d->bs = BS_MID;
 	if (s->ex[d->body_ex - 1].reply_code) {
@@ -323,6 +324,7 @@ void bdat_gap(struct dissector *d, uint64_t off, uint64_t n)
 		b->size += n < d->bdat_left ? n : d->bdat_left;
 	}
 	mfeed_gap(d);
+	data_gap(d, b, n < d->bdat_left ? n : d->bdat_left);
 	if (n >= d->bdat_left) {
 		d->bdat_left = 0;
 		d->cmode = CM_CMD;

@@ -100,6 +100,7 @@ static void *smtp_create(struct app_stack *a)
 	line_asm_init(&d->la[1], LINE_LIMIT, 0);
 	reply_asm_init(&d->ra, 4096);
 	d->show_secrets = a->o.show_secrets;
+	d->keep_data = a->o.keep_data;
 	d->hold_for = -1;
 	d->s = a->s;
 	d->stack = a;
@@ -259,6 +260,7 @@ void smtp_exchanges_free(struct session *s)
 		if (x->bi) {
 			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
 			free(x->bi->msgid); free(x->bi->date); free(x->bi->parts);
+			free(x->bi->data);
 			free(x->bi);
 		}
 	}

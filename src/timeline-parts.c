@@ -89,3 +89,18 @@ void tlw_part(const struct body_info *m, unsigned k, struct sbuf *b)
 
 _Static_assert(TLW_MESSAGE_LINES == TLW_MESSAGE_HEAD + MIME_SCAN_PARTS + 1,
                "a line per part and one for what was not listed");
+
+/* --show-data's segment marks: the first client frame (capture order) whose
+ * payload holds stream offset pos; its number, *end the offset after its
+ * payload.  0 when no frame holds it. */
+uint32_t tl_data_frame(const struct session *s, uint64_t pos, uint64_t *end)
+{
+	for (size_t i = 0; i < s->nframes; i++) {
+		const struct frame_rec *f = &s->frames[i];
+		if (f->dir == DIR_C2S && f->len && f->off <= pos && pos - f->off < f->len) {
+			*end = f->off + f->len;
+			return f->no;
+		}
+	}
+	return 0;
+}
