@@ -49,6 +49,7 @@ enum { TLS_HOOK_NO_KEYS = -1,      /* no secrets for this connection */
 struct app_opts {
 	int show_secrets;
 	const struct tls_dec_hooks *dec;   /* NULL: TLS records are labelled only */
+	size_t keep_data;                  /* --show-data: octets of each message kept (0: none) */
 };
 
 struct app_parser {

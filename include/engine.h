@@ -77,6 +77,7 @@ struct engine_opts {
 	const struct tls_keys *keys;     /* TLS secrets (--keylog, DSBs, send's own); may be NULL */
 	const struct engine_sink *sinks; /* subscribers, called in this order; must outlive the engine */
 	size_t nsinks;
+	size_t keep_data;          /* --show-data: octets of each message kept as sent (0: none) */
 };
 
 struct engine;

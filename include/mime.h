@@ -73,15 +73,28 @@ int mime_is_ascii(const unsigned char *p, size_t n);
 
 /* --- listing the parts of a message seen on the wire (mime-scan.c) --- */
 #define MIME_SCAN_DEPTH 8      /* nested multiparts followed */
-#define MIME_SCAN_PARTS 32     /* parts recorded; more are counted in `dropped` */
+#define MIME_SCAN_PARTS 64     /* parts recorded; more are counted in `dropped` */
 #define MIME_SCAN_FIELD 1024   /* a header field kept for parsing (longer: cut) */
+
+/* Content-Transfer-Encoding as given (MIME_TE_NONE: no field). */
+enum { MIME_TE_NONE, MIME_TE_7BIT, MIME_TE_8BIT, MIME_TE_BINARY, MIME_TE_BASE64, MIME_TE_QP,
+       MIME_TE_OTHER };
+/* Content-Disposition's type. */
+enum { MIME_DISP_NONE, MIME_DISP_INLINE, MIME_DISP_ATTACHMENT, MIME_DISP_OTHER };
 
 struct mime_part_info {
 	char type[64];             /* "image/png", lower case; "text/plain" by default */
-	char name[128];            /* filename (Content-Disposition) or name (Content-Type) */
+	char charset[32];          /* the charset parameter, "" when none */
+	char name[128];            /* filename (Content-Disposition) or name (Content-Type),
+	                            * RFC 2231 / RFC 2047 decoded; raw bytes (make safe to show) */
+	char content_id[96];       /* Content-ID without its <>, "" when none */
 	uint64_t size;             /* decoded octets (base64, QP) or octets with CRLF */
+	uint64_t wire;             /* octets of the body as sent (CRLF line ends, unstuffed) */
 	uint8_t depth;             /* 0 = the message itself is the single part */
 	uint8_t name_cut;          /* name longer than the field: cut */
+	uint8_t encoding;          /* MIME_TE_* */
+	uint8_t disposition;       /* MIME_DISP_* */
+	uint8_t multipart;         /* a multipart whose parts follow (at depth + 1); no size */
 };
 
 struct mime_scan {
@@ -98,6 +111,7 @@ struct mime_scan {
 	int cur_enc;               /* 0 identity, 1 base64, 2 quoted-printable */
 	uint64_t count;            /* base64 characters of the current part */
 	int pending_crlf;          /* the previous body line's ending, if content */
+	int had_line;              /* the current part has a body line (its CRLF is on the wire) */
 	char field[MIME_SCAN_FIELD];
 	size_t field_len;
 	struct mime_part_info hdr; /* what the current header block says */
@@ -113,7 +127,15 @@ void mime_scan_init(struct mime_scan *s);
  * dot-unstuffed.  Any bytes; any length (only the first bytes of an over-
  * long header field are kept).  Constant memory. */
 void mime_scan_line(struct mime_scan *s, const char *line, size_t len);
+/* More bytes of the line given last (it was longer than the caller keeps;
+ * such a line is never a boundary).  Header fields stay cut. */
+void mime_scan_more(struct mime_scan *s, const char *p, size_t n);
 /* The message ended (the final "."): finish the open header or part. */
 void mime_scan_end(struct mime_scan *s);
+
+/* --- RFC 2047 encoded-words (mime-words.c) --- */
+/* in (NUL-terminated) with its encoded-words decoded into out[cap] (UTF-8;
+ * Latin-1 converted); 1 when cut to fit. */
+int mime_words_decode(const char *in, char *out, size_t cap);
 
 #endif

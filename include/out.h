@@ -54,6 +54,14 @@ void text_end(void *ctx, const struct engine_stats *st);
 void json_begin(void *ctx);
 void json_session(void *ctx, const struct session *s, const struct timeline *t);
 void json_end(void *ctx, const struct engine_stats *st);
+/* out-json-parts.c: ,"parts":[...] of a message (inside "message") */
+struct body_info;
+void json_message_parts(FILE *o, const struct body_info *b);
+/* out-data.c: --show-data, the messages as sent: after a session's text
+ * timeline; ,"data":"..." in a JSON message (nothing without the option) */
+struct session;
+void text_show_data(FILE *o, const struct session *s);
+void json_message_data(FILE *o, const struct body_info *b);
 void summary_session(void *ctx, const struct session *s, const struct timeline *t);
 void summary_end(void *ctx, const struct engine_stats *st);
 void answers_session(void *ctx, const struct session *s, const struct timeline *t);

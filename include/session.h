@@ -92,6 +92,18 @@ struct body_info {
 	int in_headers;
 	int complete;            /* end of data seen */
 	int unstuffed_dot;       /* ended early by a line '.' the client did not stuff */
+	/* its MIME parts in order, multiparts before their parts (smtp-mime.c) */
+	struct mime_part_info *parts;   /* mime.h */
+	uint32_t nparts;
+	uint32_t parts_dropped;  /* parts past MIME_SCAN_PARTS, not kept */
+	uint32_t parts_too_deep; /* multiparts nested too deep to follow */
+	uint8_t parts_not_listed;/* the memory budget had no room to list them */
+	/* --show-data: its bytes as sent (smtp-data.c); NULL without it */
+	uint8_t *data;
+	size_t ndata, capdata;
+	uint64_t data_off;       /* stream offset of data[0] (plaintext offset when TLS) */
+	uint64_t data_not_shown; /* octets past the cap, the budget or a gap */
+	uint8_t data_gap;        /* bytes were not captured: the copy stops there */
 };
 
 /* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES
@@ -158,11 +170,6 @@ struct session {
 	} tlsd;
 };
 
-/* flow-session.c: n more bytes kept for session s, within the engine's
- * memory budget; 0 taken, -1 no room.  A session outside an engine (unit
- * tests) always has room. */
-int session_mem_take(struct session *s, uint64_t n);
-
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or
  * is followed by '.'; returns its index (not counted), or n. */
 size_t scan_lf_dot(const uint8_t *p, size_t n, uint64_t *lines);
@@ -182,5 +189,10 @@ void smtp_exchanges_free(struct session *s);
  * can't tell yet (fewer than 4 bytes that could begin SMTP).  Pure. */
 int smtp_looks_like(int dir, const uint8_t *p, size_t n);
 size_t smtp_base64_decode(const char *in, size_t n, uint8_t *out, size_t outcap);
+/* flow-session.c: memory the dissector keeps for a session, in the
+ * engine's budget: 0 when n more bytes fit (and are taken), -1 when not.
+ * A session outside an engine (tests) always fits. */
+int session_mem_take(struct session *s, uint64_t n);
+void session_mem_give(struct session *s, uint64_t n);
 
 #endif

@@ -89,6 +89,8 @@ struct dissector {
 		uint16_t n, cut;
 		uint32_t lost;
 	} rl;
+	struct mime_feed *mf;    /* the open message's MIME part lister (smtp-mime.c) */
+	size_t keep_data;        /* --show-data: octets of a message kept (0: none) */
 };
 
 /* smtp-diss.c */
@@ -123,6 +125,19 @@ void bdat_gap(struct dissector *d, uint64_t off, uint64_t n);
 void bdat_command(struct dissector *d, struct exchange *x, const char *line, size_t len,
                   uint64_t o1);
 void eod_check(struct dissector *d, uint64_t off, const uint8_t *p, size_t n);
+
+/* smtp-mime.c: the parts of the message being read (b: where they go) */
+void mfeed_start(struct dissector *d, struct body_info *b, int stuffed);
+void mfeed_line(struct dissector *d, const char *line, size_t len);   /* unstuffed */
+void mfeed_bytes(struct dissector *d, const uint8_t *p, size_t n);
+void mfeed_gap(struct dissector *d);
+void mfeed_finish(struct dissector *d);
+void mfeed_drop(struct dissector *d);
+
+/* smtp-data.c: --show-data's copy of the message as sent */
+void data_keep(struct dissector *d, struct body_info *b, uint64_t off, const uint8_t *p,
+               size_t n);
+void data_gap(struct dissector *d, struct body_info *b, uint64_t n);
 
 /* smtp-reply.c */
 /* DATA waits, the server side lost bytes, the client goes on with what is

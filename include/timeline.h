@@ -211,9 +211,21 @@ void tlw_not_kept(const struct timeline *t, struct sbuf *b);
 void tlw_tls_note(const struct timeline *t, struct sbuf *b);      /* what TLS decryption lacked */      /* exchanges over the session's bound */
 void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client bytes over the bound */
 /* Line k (0 .. TLW_MESSAGE_LINES-1) about a message: size, dot-stuffing,
- * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */
-enum { TLW_MESSAGE_LINES = 8 };
+ * gap, From, To, Subject, Message-ID, then its MIME parts (tlw_part);
+ * empty when there is nothing to say. */
+enum { TLW_MESSAGE_HEAD = 8, TLW_MESSAGE_LINES = TLW_MESSAGE_HEAD + 64 + 1 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
+/* timeline-parts.c: part k of a message ("part 1: text/plain ..."), and at
+ * k == nparts what was not listed; the names of MIME_TE_*, MIME_DISP_*
+ * (NULL: none given); whether decoded_size applies. */
+struct mime_part_info;
+void tlw_part(const struct body_info *m, unsigned k, struct sbuf *b);
+const char *tlw_part_encoding(int te);
+const char *tlw_part_disposition(int disp);
+int tlw_part_has_decoded(const struct mime_part_info *p);
+/* --show-data: the client frame holding stream offset pos (0: none), *end
+ * the offset after its payload. */
+uint32_t tl_data_frame(const struct session *s, uint64_t pos, uint64_t *end);
 
 /* timeline-words-verdict.c */
 const char *tlw_cpoint(int cp);        /* "client", "server", "path", "local", NULL (JSON) */

@@ -99,6 +99,9 @@ static const char usage_text[] =
 "\n"
 "common options:\n"
 "      --show-secrets        show AUTH passwords (redacted by default)\n"
+"      --show-data[=BYTES]   after each session, its messages as sent (CRLF as \\r\\n,\n"
+"                            dot-stuffing visible, [frame N] at segments), at most\n"
+"                            BYTES a message (default 1048576)\n"
 "      --raw-seq             raw instead of relative sequence numbers\n"
 "      --json                one JSON document on standard output (docs/json-schema.md)\n"
 "      --answers             per session, in Markdown: the lab checklist, the client's\n"
@@ -129,7 +132,7 @@ enum {
 	O_ATTACH, O_ATTACH_TYPE, O_HTML_FILE, O_INLINE, O_PIPELINE, O_QUIT_AFTER,
 	O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
-	O_ANSWERS, O_LADDER, O_SVG, O_HTML,
+	O_ANSWERS, O_LADDER, O_SVG, O_HTML, O_SHOW_DATA,
 };
 
 static const struct option long_opts[] = {
@@ -174,6 +177,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, O_PORT },
 	{ "session", required_argument, NULL, O_SESSION },
 	{ "show-secrets", no_argument, NULL, O_SHOW_SECRETS },
+	{ "show-data", optional_argument, NULL, O_SHOW_DATA },
 	{ "raw-seq", no_argument, NULL, O_RAW_SEQ },
 	{ "answers", no_argument, NULL, O_ANSWERS },
 	{ "ladder", optional_argument, NULL, O_LADDER },
@@ -304,6 +308,11 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 		return -1;
 	case O_KEYLOG: a->keylog = arg; return -1;   /* send writes it, analyze reads it */
 	case O_SHOW_SECRETS: a->eo.show_secrets = 1; return -1;
+	case O_SHOW_DATA:
+		if (arg && number(arg, 1, 1L << 30, &v))
+			return usage_error("--show-data: '%s' is not a number of bytes", arg);
+		a->eo.keep_data = arg ? (size_t)v : (size_t)1 << 20;
+		return -1;
 	case O_RAW_SEQ: a->oo.raw_seq = 1; return -1;
 	case O_IDLE_TIMEOUT:
 		if (number(arg, 0, 1L << 30, &v))

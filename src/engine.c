@@ -401,7 +401,8 @@ struct engine *engine_new(const struct engine_opts *o, int linktype)
 	uint64_t mb = o->memory_limit_mb ? (uint64_t)o->memory_limit_mb : FT_BUDGET_DEFAULT_MB;
 	ft_init(&e->ft, mb << 20, idle);
 	tls_hooks_init(&e->hooks, o->keys);
-	e->app_o = (struct app_opts){ .show_secrets = o->show_secrets, .dec = &e->hooks };
+	e->app_o = (struct app_opts){ .show_secrets = o->show_secrets, .dec = &e->hooks,
+	                              .keep_data = o->keep_data };
 	arpx_init(&e->ax, e->ft.seed);
 	for (size_t i = 0; i < o->nsinks; i++) {
 		e->needs |= o->sinks[i].needs;

@@ -40,18 +40,6 @@ void frame_push(struct engine *e, struct session *s, const struct frame_rec *fr)
 	s->frames[s->nframes++] = *fr;
 }
 
-int session_mem_take(struct session *s, uint64_t n)
-{
-	struct engine *e = s->eng;
-	struct flow *f = s->owner;
-	if (!e || !f)
-		return 0;
-	if (ft_mem_take(&e->ft, n))
-		return -1;
-	f->acct += n;
-	return 0;
-}
-
 /* Give the session the ARP/ND frames in the ring that concern it. */
 void adopt_arp(struct engine *e, struct session *s)
 {
@@ -143,6 +131,30 @@ void session_free(struct session *s)
 	smtp_free(s);
 	smtp_exchanges_free(s);
 	free(s->frames);
+}
+
+int session_mem_take(struct session *s, uint64_t n)
+{
+	struct flow *f = s->owner;
+	struct engine *e = s->eng;
+	if (!f || !e)
+		return 0;
+	if (ft_mem_take(&e->ft, n))
+		return -1;
+	f->acct += n;
+	return 0;
+}
+
+void session_mem_give(struct session *s, uint64_t n)
+{
+	struct flow *f = s->owner;
+	struct engine *e = s->eng;
+	if (!f || !e)
+		return;
+	if (n > f->acct)                /* already given back with the session */
+		n = f->acct;
+	ft_mem_give(&e->ft, n);
+	f->acct -= n;
 }
 
 /* The session leaves the budget (it is printed or freed next). */

@@ -131,6 +131,8 @@ static int param(const char *v, size_t n, const char *attr, struct strbuf *b)
 
 /* ---- header fields ---- */
 
+static void name_param(struct mime_scan *s, const char *v, size_t n, const char *attr, int prio);
+
 static void content_type(struct mime_scan *s, const char *v, size_t n)
 {
 	size_t i = 0, k = 0;
@@ -145,13 +147,55 @@ static void content_type(struct mime_scan *s, const char *v, size_t n)
 	struct strbuf b = { s->hdr_bnd, sizeof s->hdr_bnd, 0, 0 };
 	if (param(v, n, "boundary", &b) && !b.cut)
 		s->hdr_bnd_len = (uint8_t)b.len;
-	if (s->hdr_name_prio < 1) {
-		struct strbuf nb = { s->hdr.name, sizeof s->hdr.name, 0, 0 };
-		if (param(v, n, "name", &nb)) {
-			s->hdr.name_cut = (uint8_t)nb.cut;
-			s->hdr_name_prio = 1;
-		}
-	}
+	struct strbuf cb = { s->hdr.charset, sizeof s->hdr.charset, 0, 0 };
+	param(v, n, "charset", &cb);
+	if (s->hdr_name_prio < 1)
+		name_param(s, v, n, "name", 1);
+}
+
+/* The part's name from parameter `attr` (RFC 2231, then RFC 2047 words). */
+static void name_param(struct mime_scan *s, const char *v, size_t n, const char *attr, int prio)
+{
+	char tmp[3 * sizeof s->hdr.name];
+	struct strbuf b = { tmp, sizeof tmp, 0, 0 };
+	tmp[0] = 0;
+	if (!param(v, n, attr, &b))
+		return;
+	int cut = mime_words_decode(tmp, s->hdr.name, sizeof s->hdr.name);
+	s->hdr.name_cut = (uint8_t)(cut || b.cut);
+	s->hdr_name_prio = prio;
+}
+
+static const char *const encs[] = { "", "7bit", "8bit", "binary", "base64",
+                                     "quoted-printable", NULL };
+static const char *const disps[] = { "", "inline", "attachment", NULL };
+
+/* The value's first token (to ';' or white space) as an index into
+ * words[1..] (case-insensitive); `other` when none matches. */
+static int word_of(const char *v, size_t n, const char *const *words, int other)
+{
+	size_t i = 0, k;
+	while (i < n && isspace((unsigned char)v[i]))
+		i++;
+	for (k = i; k < n && v[k] != ';' && !isspace((unsigned char)v[k]); k++)
+		;
+	for (int w = 1; words[w]; w++)
+		if (strlen(words[w]) == k - i && !strncasecmp(v + i, words[w], k - i))
+			return w;
+	return other;
+}
+
+/* "Content-ID: <id>": the id, without the angle brackets. */
+static void content_id(struct mime_scan *s, const char *v, size_t n)
+{
+	size_t i = 0, k = 0;
+	while (i < n && (isspace((unsigned char)v[i]) || v[i] == '<'))
+		i++;
+	while (n > i && (isspace((unsigned char)v[n - 1]) || v[n - 1] == '>'))
+		n--;
+	for (; i < n && k + 1 < sizeof s->hdr.content_id; i++)
+		s->hdr.content_id[k++] = v[i];
+	s->hdr.content_id[k] = 0;
 }
 
 static void field_done(struct mime_scan *s)
@@ -166,21 +210,14 @@ static void field_done(struct mime_scan *s)
 	if (nl == 12 && !strncasecmp(f, "Content-Type", 12))
 		content_type(s, f + vo, n - vo);
 	else if (nl == 19 && !strncasecmp(f, "Content-Disposition", 19)) {
-		char tmp[sizeof s->hdr.name];
-		struct strbuf b = { tmp, sizeof tmp, 0, 0 };
-		if (param(f + vo, n - vo, "filename", &b)) {
-			memcpy(s->hdr.name, tmp, b.len + 1);
-			s->hdr.name_cut = (uint8_t)b.cut;
-			s->hdr_name_prio = 2;
-		}
+		s->hdr.disposition = (uint8_t)word_of(f + vo, n - vo, disps, MIME_DISP_OTHER);
+		name_param(s, f + vo, n - vo, "filename", 2);
 	} else if (nl == 25 && !strncasecmp(f, "Content-Transfer-Encoding", 25)) {
-		const char *v = f + vo;
-		size_t vn = n - vo;
-		while (vn && isspace((unsigned char)*v))
-			v++, vn--;
-		s->hdr_enc = vn >= 6 && !strncasecmp(v, "base64", 6) ? ENC_B64 :
-		             vn >= 16 && !strncasecmp(v, "quoted-printable", 16) ? ENC_QP : ENC_ID;
-	}
+		s->hdr.encoding = (uint8_t)word_of(f + vo, n - vo, encs, MIME_TE_OTHER);
+		s->hdr_enc = s->hdr.encoding == MIME_TE_BASE64 ? ENC_B64 :
+		             s->hdr.encoding == MIME_TE_QP ? ENC_QP : ENC_ID;
+	} else if (nl == 10 && !strncasecmp(f, "Content-ID", 10))
+		content_id(s, f + vo, n - vo);
 }
 
 static void field_add(struct mime_scan *s, const char *line, size_t len)
@@ -206,23 +243,30 @@ static void header_done(struct mime_scan *s)
 		field_done(s);
 	s->in_header = 0;
 	s->cur = -1;
+	int follow = 0;
 	if (!strncmp(s->hdr.type, "multipart/", 10) && s->hdr_bnd_len) {
-		if (s->nbnd < MIME_SCAN_DEPTH) {
-			memcpy(s->bnd[s->nbnd], s->hdr_bnd, s->hdr_bnd_len);
-			s->bnd_len[s->nbnd++] = s->hdr_bnd_len;
-			return;                            /* the preamble follows */
-		}
-		s->too_deep++;
+		follow = s->nbnd < MIME_SCAN_DEPTH;
+		s->too_deep += !follow;
 	}
-	if (s->nparts >= MIME_SCAN_PARTS) {
+	if (s->nparts >= MIME_SCAN_PARTS)
 		s->dropped++;
-		return;
+	else {
+		s->part[s->nparts] = s->hdr;
+		s->part[s->nparts].multipart = (uint8_t)follow;
 	}
-	s->part[s->nparts] = s->hdr;
+	if (follow) {
+		memcpy(s->bnd[s->nbnd], s->hdr_bnd, s->hdr_bnd_len);
+		s->bnd_len[s->nbnd++] = s->hdr_bnd_len;
+		s->nparts += s->nparts < MIME_SCAN_PARTS;
+		return;                            /* the preamble follows */
+	}
+	if (s->nparts >= MIME_SCAN_PARTS)
+		return;
 	s->cur = (int)s->nparts++;
 	s->cur_enc = s->hdr_enc;
 	s->count = 0;
 	s->pending_crlf = 0;
+	s->had_line = 0;
 }
 
 /* Which open boundary the line is ("--b" or "--b--", then only white
@@ -258,18 +302,45 @@ static uint64_t qp_octets(const char *l, size_t n, int *soft)
 	return k;
 }
 
+static void b64_count(struct mime_scan *s, const char *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s->count += isalnum((unsigned char)l[i]) || l[i] == '+' || l[i] == '/';
+}
+
 static void body_line(struct mime_scan *s, const char *l, size_t n)
 {
 	struct mime_part_info *p = &s->part[s->cur];
+	p->wire += (s->had_line ? 2 : 0) + n;
+	s->had_line = 1;
 	if (s->cur_enc == ENC_B64) {
-		for (size_t i = 0; i < n; i++)
-			s->count += isalnum((unsigned char)l[i]) || l[i] == '+' || l[i] == '/';
+		b64_count(s, l, n);
 		return;
 	}
 	int soft = 0;
 	uint64_t k = s->cur_enc == ENC_QP ? qp_octets(l, n, &soft) : n;
 	p->size += (s->pending_crlf ? 2 : 0) + k;
 	s->pending_crlf = !soft;
+}
+
+void mime_scan_more(struct mime_scan *s, const char *p, size_t n)
+{
+	if (s->in_header) {
+		if (s->field_len)
+			field_add(s, p, n);
+		return;
+	}
+	if (s->cur < 0)
+		return;
+	struct mime_part_info *pi = &s->part[s->cur];
+	pi->wire += n;
+	if (s->cur_enc == ENC_B64) {
+		b64_count(s, p, n);
+		return;
+	}
+	int soft = 0;
+	pi->size += s->cur_enc == ENC_QP ? qp_octets(p, n, &soft) : n;
+	s->pending_crlf = !soft;               /* the last piece decides */
 }
 
 void mime_scan_line(struct mime_scan *s, const char *line, size_t len)
@@ -308,8 +379,10 @@ void mime_scan_end(struct mime_scan *s)
 	if (s->in_header)
 		header_done(s);
 	/* A single-part message's last line ending is its own. */
-	if (s->cur >= 0 && s->part[s->cur].depth == 0 && s->cur_enc != ENC_B64 && s->pending_crlf)
-		s->part[s->cur].size += 2;
+	if (s->cur >= 0 && s->part[s->cur].depth == 0) {
+		s->part[s->cur].wire += s->had_line ? 2 : 0;
+		s->part[s->cur].size += s->cur_enc != ENC_B64 && s->pending_crlf ? 2 : 0;
+	}
 	part_done(s);
 	s->in_header = 0;
 }

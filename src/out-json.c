@@ -171,6 +171,8 @@ static void json_message(FILE *o, const struct body_info *b)
 	fputs(",\"to\":", o); json_put_str(o, b->to);
 	fputs(",\"subject\":", o); json_put_str(o, b->subject);
 	fputs(",\"message_id\":", o); json_put_str(o, b->msgid);
+	json_message_parts(o, b);
+	json_message_data(o, b);
 	fputs("}", o);
 }
 

@@ -308,6 +308,7 @@ void text_session(void *ctx, const struct session *s, const struct timeline *t)
 	if (s->nex)
 		text_table(c, t);
 	text_facts(c->o.out, t);
+	text_show_data(c->o.out, s);
 }
 
 void text_end(void *ctx, const struct engine_stats *st)

@@ -24,6 +24,7 @@ void start_body(struct dissector *d, uint64_t off, struct exchange *owner)
 	}
 	x->bi = xcalloc(1, sizeof *x->bi);
 	x->bi->in_headers = 1;
+	mfeed_start(d, x->bi, owner == NULL);    /* BDAT chunks are not dot-stuffed */
 	d->body_ex = (size_t)(x - s->ex) + 1;
 	d->bi = x->bi;
 	d->hdr_cur = NULL;
@@ -34,6 +35,7 @@ void end_body(struct dissector *d, uint64_t end)
 {
 	struct session *s = d->s;
 	struct exchange *x = &s->ex[d->body_ex - 1];
+	mfeed_finish(d);
 	x->req_end = end;
 	x->has_req_end = 1;
 	if (x->bi)
@@ -112,6 +114,7 @@ int body_line(void *ctx, const char *line, size_t len, uint64_t o0, uint64_t o1,
 	}
 	if (!b)
 		return 0;
+	mfeed_line(d, u, ulen);
 	int stuffed = len > 0 && line[0] == '.';
 	b->size += (o1 - o0) - (uint64_t)stuffed;
 	b->lines++;
@@ -200,6 +203,9 @@ size_t body_scan(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 	}
 	if (!eodlen)
 		i = n;
+	/* the end-of-data line is not message text (its start, when in an
+	 * earlier segment, waits in the feed's buffer and is dropped) */
+	mfeed_bytes(d, p, i - (eodlen < i ? eodlen : i));
 	if (b) {
 		/* the end-of-data line (".\r\n" or ".\n") is not message content;
 		 * part of it may have been counted with the previous segment */
@@ -234,6 +240,7 @@ static void bdat_chunk_done(struct dissector *d, struct body_info *b)
 	if (d->bdat_last && b) {
 		b->complete = 1;
 		d->body_ex = 0;
+		mfeed_finish(d);
 	}
 }
 
@@ -266,6 +273,7 @@ size_t bdat_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 	d->bdat_left -= used;
 	x->req_end = off + used;
 	struct body_info *b = cur_body(d);
+	mfeed_bytes(d, p, used);
 	if (b) {
 		b->size += used;
 		for (size_t i = 0; i < used; i++)
@@ -294,6 +302,8 @@ void body_gap(struct dissector *d, uint64_t off, uint64_t n)
 		b->size += n;
 		b->in_headers = 0;
 	}
+	mfeed_gap(d);
+	data_gap(d, b, n);
 	d->cmode = CM_BODY;
 	d->bs = BS_MID;
 	if (s->ex[d->body_ex - 1].reply_code) {
@@ -313,6 +323,8 @@ void bdat_gap(struct dissector *d, uint64_t off, uint64_t n)
 		b->gap += n;
 		b->size += n < d->bdat_left ? n : d->bdat_left;
 	}
+	mfeed_gap(d);
+	data_gap(d, b, n < d->bdat_left ? n : d->bdat_left);
 	if (n >= d->bdat_left) {
 		d->bdat_left = 0;
 		d->cmode = CM_CMD;

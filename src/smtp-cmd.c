@@ -328,6 +328,8 @@ void client_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 		eod_check(d, off, p, n);
 	while (n) {
 		size_t used;
+		enum cmode was = d->cmode;
+		struct body_info *b = cur_body(d);
 		switch (d->cmode) {
 		case CM_TLS:
 			return;
@@ -346,6 +348,8 @@ void client_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 		}
 		if (!used)
 			return;            /* cannot happen; never spin */
+		if (was == CM_BODY_HDR || was == CM_BODY || was == CM_BDAT)
+			data_keep(d, b, off, p, used);
 		p += used;
 		n -= used;
 		off += used;

@@ -100,6 +100,7 @@ static void *smtp_create(struct app_stack *a)
 	line_asm_init(&d->la[1], LINE_LIMIT, 0);
 	reply_asm_init(&d->ra, 4096);
 	d->show_secrets = a->o.show_secrets;
+	d->keep_data = a->o.keep_data;
 	d->hold_for = -1;
 	d->s = a->s;
 	d->stack = a;
@@ -181,11 +182,13 @@ static void smtp_p_end(void *ctx)
 		struct exchange *x = &s->ex[d->body_ex - 1];
 		x->req_end = d->c2s_end;
 	}
+	mfeed_finish(d);           /* a message cut short: the parts seen */
 }
 
 static void smtp_p_destroy(void *ctx)
 {
 	struct dissector *d = ctx;
+	mfeed_drop(d);
 	line_asm_free(&d->la[0]);
 	line_asm_free(&d->la[1]);
 	reply_asm_free(&d->ra);
@@ -258,7 +261,8 @@ void smtp_exchanges_free(struct session *s)
 		free(x->rlines);
 		if (x->bi) {
 			free(x->bi->from); free(x->bi->to); free(x->bi->subject);
-			free(x->bi->msgid); free(x->bi->date);
+			free(x->bi->msgid); free(x->bi->date); free(x->bi->parts);
+			free(x->bi->data);
 			free(x->bi);
 		}
 	}

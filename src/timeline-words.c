@@ -488,8 +488,10 @@ void tlw_message(const struct body_info *m, int k, struct sbuf *b)
 	else if (k == 3 && m->unstuffed_dot)
 		sb_str(b, "ended early: a line '.' in it was not dot-stuffed by the client "
 		       "(RFC 5321 4.5.2); the text after it went to the server as commands");
-	else if (k >= 4 && k < TLW_MESSAGE_LINES && val[k - 4])
+	else if (k >= 4 && k < TLW_MESSAGE_HEAD && val[k - 4])
 		sb_add(b, "%s: %s", hdr[k - 4], val[k - 4]);
+	else if (k >= TLW_MESSAGE_HEAD && k < TLW_MESSAGE_LINES)
+		tlw_part(m, (unsigned)(k - TLW_MESSAGE_HEAD), b);
 }
 
 void tlw_sender_check(const struct timeline *t, struct sbuf *b)

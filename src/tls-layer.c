@@ -150,6 +150,7 @@ static void feed_inner(struct tls_layer *t, int dir, const struct tls_record *r,
 {
 	if (!t->inner.n) {
 		t->inner_o.show_secrets = t->s->app.o.show_secrets;
+		t->inner_o.keep_data = t->s->app.o.keep_data;
 		t->ex_first = t->s->nex;
 		app_open(&t->inner, t->s, &app_smtp, &t->inner_o);
 	}

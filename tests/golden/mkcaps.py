@@ -10,6 +10,7 @@ pcap with microsecond or nanosecond timestamps, and pcapng (SHB + IDB + EPB)
 written by hand.  Link types: Ethernet (1), 802.1Q VLAN on Ethernet, Linux
 cooked v1 (113) and v2 (276), BSD NULL (0), raw IP (101).
 """
+import base64
 import os
 import struct
 import sys
@@ -1317,6 +1318,83 @@ _corpus_before_reply_lines = corpus
 
 def corpus():  # noqa: F811 - the reply-line captures join the corpus
     return _corpus_before_reply_lines() + REPLY_LINE_CAPS
+
+
+
+
+
+
+# ---------------------------------------------------------------- MIME parts
+# A multipart/mixed message: alternative( text (QP, a dot-stuffed line),
+# related( html, inline png cid:pic ) ), an attachment with an RFC 2231
+# non-ASCII file name and one with an RFC 2047 name; sent in segments cut
+# inside a boundary line.  And a hostile one: 100 parts, 12 nested
+# multiparts, a 5000-octet header field, a boundary never closed.
+
+def mime_message():
+    png = base64.b64encode(bytes(range(256)) * 3).decode()
+    pdf = base64.b64encode(b"%PDF-1.4 " + b"x" * 500).decode()
+    b64 = lambda t: "\r\n".join(t[i:i + 76] for i in range(0, len(t), 76))
+    return ("From: Alice <alice@example.org>\r\nTo: Bob <bob@example.net>\r\n"
+            "Subject: parts\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=\"=_mix\"\r\n\r\n"
+            "This is a multi-part message in MIME format.\r\n"
+            "--=_mix\r\nContent-Type: multipart/alternative; boundary=alt1\r\n\r\n"
+            "--alt1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+            "Gr=C3=BC=C3=9Fe, Bob.\r\n..a line that began with a dot\r\nbye=\r\n\r\n"
+            "--alt1\r\nContent-Type: multipart/related; boundary=rel1\r\n\r\n"
+            "--rel1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            "<p>Hi <img src=\"cid:pic\"></p>\r\n"
+            "--rel1\r\nContent-Type: image/png; name=pic.png\r\n"
+            "Content-Transfer-Encoding: base64\r\nContent-ID: <pic>\r\n"
+            "Content-Disposition: inline; filename=pic.png\r\n\r\n" + b64(png) + "\r\n"
+            "--rel1--\r\n--alt1--\r\n"
+            "--=_mix\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Disposition: attachment;\r\n filename*0*=utf-8''r%C3%A9sum%C3%A9;\r\n"
+            " filename*1*=%20final.pdf\r\n\r\n" + b64(pdf) + "\r\n"
+            "--=_mix\r\nContent-Type: text/plain; name=\"=?iso-8859-1?Q?=E9t=E9?=.txt\"\r\n"
+            "Content-Disposition: attachment\r\n\r\nsummer\r\n"
+            "--=_mix--\r\n.\r\n")
+
+
+def cap_mime_parts():
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_envelope(cv)
+    body = mime_message().encode()
+    cut = body.index(b"--=_mix\r\nContent-Type: application/pdf") + 4
+    cv.body(body[:cut], seg=400)               # the last segment ends in "--=_"
+    cv.body(body[cut:], seg=700)
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x00M1\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+def cap_mime_hostile():
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    std_envelope(cv)
+    parts = "".join("--h\r\nContent-Type: text/x-%d\r\n\r\nbody %d\r\n" % (i, i) for i in range(100))
+    nest = "".join("--n%d\r\nContent-Type: multipart/mixed; boundary=n%d\r\n\r\n" % (i, i + 1)
+                   for i in range(12))
+    body = ("Subject: hostile\r\nContent-Type: multipart/mixed; boundary=h\r\n\r\n" + parts +
+            "--h\r\nX-Long: " + "y" * 5000 + "\r\nContent-Type: multipart/mixed; boundary=n0\r\n\r\n" +
+            nest + "--n12\r\nContent-Type: text/plain\r\n\r\nnever closed\r\n.\r\n")
+    cv.body(body.encode())
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x00M2\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+_corpus_before_mime = corpus
+
+
+def corpus():  # noqa: F811 - the MIME captures join the corpus
+    return _corpus_before_mime() + [("mime-parts.pcap", cap_mime_parts, "pcap"),
+                                    ("mime-hostile.pcap", cap_mime_hostile, "pcap")]
 
 
 if __name__ == "__main__":

@@ -43,4 +43,23 @@ cmds=$(tshark -r "$LAB_DIR/mime.pcapng" -Y 'smtp.req.command == "MAIL"' \
 [ "$cmds" = "MAIL,RCPT,DATA" ] || { t_note "tshark: '$cmds'"; t_fail "MAIL, RCPT and DATA not in one segment"; }
 grep -Eq 'Sender check: ([0-9]+) of \1 writes found' "$T_OUT" ||
 	{ t_show "$T_OUT"; t_fail "the timeline does not find every write of the pipelined group"; }
-t_pass "MIME message delivered intact (every part byte-identical); pipelined MAIL,RCPT,DATA in one segment"
+# The timeline lists the parts of the message it sent, as attached: the
+# structure mixed( alternative( text, related( html, png ) ), bin ) and each
+# file's name and decoded size (the image type is what libmagic says of the bytes).
+parts=$(grep -E '^ +part [0-9]+: ' "$T_OUT" | sed 's/^ *//')
+want='part 1: multipart/mixed
+part 2: multipart/alternative
+part 3: text/plain; charset=utf-8, * B (quoted-printable)
+part 4: multipart/related
+part 5: text/html; charset=utf-8, * B*
+part 6: */* pic.png, * B base64 → 1,032 B, inline cid:pic
+part 7: application/octet-stream "Bericht über Daten.bin", * B base64 → 5,005 B, attachment'
+n=0
+while IFS= read -r w; do
+	n=$((n + 1))
+	got=$(printf '%s\n' "$parts" | sed -n "${n}p")
+	# shellcheck disable=SC2053 # $w is a glob pattern
+	[[ $got == $w ]] || { t_show "$T_OUT"; t_fail "part $n: '$got', expected '$w'"; }
+done <<< "$want"
+[ "$(printf '%s\n' "$parts" | wc -l)" -eq 7 ] || { t_show "$T_OUT"; t_fail "not 7 parts listed"; }
+t_pass "MIME message delivered intact (every part byte-identical), its 7 parts listed as attached; pipelined MAIL,RCPT,DATA in one segment"

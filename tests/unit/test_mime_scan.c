@@ -44,17 +44,30 @@ static void test_built(void)
 	fclose(f);
 	static struct mime_scan s;
 	feed(&s, m, n);
-	CHECK(s.nparts == 4 && s.dropped == 0 && s.too_deep == 0);
-	CHECK_STR(s.part[0].type, "text/plain");
-	CHECK(s.part[0].size == strlen(text) + 2 && s.part[0].depth == 2);  /* LF -> CRLF */
-	CHECK_STR(s.part[1].type, "text/html");
-	CHECK(s.part[1].size == strlen(html) && s.part[1].depth == 3);
-	CHECK_STR(s.part[2].type, "image/png");
-	CHECK_STR(s.part[2].name, "pic.png");
-	CHECK(s.part[2].size == sizeof png);
-	CHECK_STR(s.part[3].type, "application/octet-stream");
-	CHECK_STR(s.part[3].name, "d\xc3\xa4ten.bin");
-	CHECK(s.part[3].size == sizeof bin && s.part[3].depth == 1);
+	/* mixed( alternative( text, related( html, png ) ), bin ): the
+	 * multiparts are listed too, before their parts */
+	CHECK(s.nparts == 7 && s.dropped == 0 && s.too_deep == 0);
+	CHECK_STR(s.part[0].type, "multipart/mixed");
+	CHECK(s.part[0].multipart && s.part[0].depth == 0);
+	CHECK_STR(s.part[1].type, "multipart/alternative");
+	CHECK(s.part[1].multipart && s.part[1].depth == 1);
+	CHECK_STR(s.part[2].type, "text/plain");
+	CHECK_STR(s.part[2].charset, "utf-8");
+	CHECK(s.part[2].size == strlen(text) + 2 && s.part[2].depth == 2);  /* LF -> CRLF */
+	CHECK(s.part[2].encoding == MIME_TE_QP && s.part[2].wire > s.part[2].size);
+	CHECK_STR(s.part[3].type, "multipart/related");
+	CHECK_STR(s.part[4].type, "text/html");
+	CHECK(s.part[4].size == strlen(html) && s.part[4].depth == 3 && !s.part[4].multipart);
+	CHECK_STR(s.part[5].type, "image/png");
+	CHECK_STR(s.part[5].name, "pic.png");
+	CHECK_STR(s.part[5].content_id, "pic");
+	CHECK(s.part[5].disposition == MIME_DISP_INLINE && s.part[5].encoding == MIME_TE_BASE64);
+	/* base64 of 600 octets: 800 characters in 11 lines, CRLF after each */
+	CHECK(s.part[5].size == sizeof png && s.part[5].wire == 800 + 11 * 2);
+	CHECK_STR(s.part[6].type, "application/octet-stream");
+	CHECK_STR(s.part[6].name, "d\xc3\xa4ten.bin");
+	CHECK(s.part[6].size == sizeof bin && s.part[6].depth == 1);
+	CHECK(s.part[6].disposition == MIME_DISP_ATTACHMENT);
 	free(m);
 }
 
@@ -73,13 +86,28 @@ static void test_single_and_fields(void)
 	             " filename*1*=%C3%A9.pdf\n"
 	             "Content-Transfer-Encoding: Quoted-Printable\n\n"
 	             "a=3Db=\nc\n--b 1--\nepilogue\n--b 1\nnot a part\n");
-	CHECK(s.nparts == 1);
-	CHECK_STR(s.part[0].type, "application/pdf");
-	CHECK_STR(s.part[0].name, "\xc3\xa9t\xc3\xa9.pdf");
-	CHECK(s.part[0].size == 4 && s.part[0].depth == 1);
+	CHECK(s.nparts == 2);
+	CHECK_STR(s.part[1].type, "application/pdf");
+	CHECK_STR(s.part[1].name, "\xc3\xa9t\xc3\xa9.pdf");
+	CHECK(s.part[1].size == 4 && s.part[1].depth == 1 && s.part[1].wire == 9);
 	feed_str(&s, "Content-Type: multipart/mixed; boundary=q\n\n--q\n"
 	             "Content-Type: image/gif; name=\"only name.gif\"\n\nxx\n--q--\n");
-	CHECK(s.nparts == 1 && !strcmp(s.part[0].name, "only name.gif") && s.part[0].size == 2);
+	CHECK(s.nparts == 2 && !strcmp(s.part[1].name, "only name.gif") && s.part[1].size == 2);
+	/* RFC 2047 encoded-words in a name (adjacent words join; Latin-1 to
+	 * UTF-8), a Content-ID, an unknown encoding */
+	feed_str(&s, "Content-Type: text/plain; name=\"=?utf-8?B?w6k=?= =?ISO-8859-1?Q?t=E9_x?=.txt\"\n"
+	             "Content-ID:  <a@b> \nContent-Transfer-Encoding: x-uue\n\nab\n");
+	CHECK_STR(s.part[0].name, "\xc3\xa9t\xc3\xa9 x.txt");
+	CHECK_STR(s.part[0].content_id, "a@b");
+	CHECK(s.part[0].encoding == MIME_TE_OTHER && s.part[0].size == 4);
+	/* a line given in pieces (mime_scan_more) counts whole */
+	mime_scan_init(&s);
+	mime_scan_line(&s, "Content-Transfer-Encoding: base64", 33);
+	mime_scan_line(&s, "", 0);
+	mime_scan_line(&s, "QUJD", 4);
+	mime_scan_more(&s, "REVG", 4);
+	mime_scan_end(&s);
+	CHECK(s.part[0].size == 6 && s.part[0].wire == 10);
 	/* No Content-Type, or a broken one: text/plain. */
 	feed_str(&s, "Content-Type: ;;\n\nx\n");
 	CHECK_STR(s.part[0].type, "text/plain");
@@ -104,14 +132,14 @@ static void test_hostile(void)
 		w += sprintf(w, "Content-Type: multipart/mixed; boundary=z%d\n\n--z%d\n", i, i);
 	strcpy(w, "\nx\n");
 	feed_str(&s, m);
-	CHECK(s.too_deep == 1 && s.nparts == 1 && s.nbnd == MIME_SCAN_DEPTH);
+	CHECK(s.too_deep == 1 && s.nparts == MIME_SCAN_DEPTH + 1 && s.nbnd == MIME_SCAN_DEPTH);
 	free(m);
-	/* 100 parts: 32 recorded, 68 counted. */
+	/* 100 parts: the multipart and 63 recorded, 37 counted. */
 	char *body = repeat("--p\nContent-Type: text/x-a\n\nbody\n", 100, "--p--\n");
 	m = malloc(strlen(body) + 64);
 	sprintf(m, "Content-Type: multipart/mixed; boundary=p\n\n%s", body);
 	feed_str(&s, m);
-	CHECK(s.nparts == MIME_SCAN_PARTS && s.dropped == 68);
+	CHECK(s.nparts == MIME_SCAN_PARTS && s.dropped == 37);
 	free(m);
 	free(body);
 	/* An endless header field and a long name: cut, never overrun. */
