@@ -90,6 +90,7 @@ golden: $(BUILD)/smtptrace
 	@sh tests/golden/check_json.sh
 	@sh tests/golden/check_annotate.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_answers.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_icmp.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_reports.sh $(BUILD)/smtptrace
 
 # tshark's SMTP dissector agrees with every golden capture (tests/lib/agree.py).

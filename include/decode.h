@@ -19,6 +19,29 @@ enum pkt_kind {
 	PK_ND,          /* ICMPv6 neighbour solicitation (135) / advertisement (136) */
 	PK_IP,          /* IPv4/IPv6 but not TCP (or a non-first fragment) */
 	PK_TCP,
+	PK_ICMP,        /* ICMPv4 / ICMPv6 error about an IP datagram (struct pkt_icmp) */
+};
+
+/* What an ICMP error's quote (the start of the datagram it is about) held. */
+enum icmp_quote {
+	ICMPQ_NONE = 0,     /* no usable inner IP header */
+	ICMPQ_IP,           /* the inner IP header (addresses, protocol, length) */
+	ICMPQ_PORTS,        /* and the first 4 bytes of the transport header */
+	ICMPQ_SEQ,          /* and the TCP sequence number (the 8 bytes RFC 792 asks for) */
+};
+
+/* An ICMP error (kind == PK_ICMP), dec-icmp.c.  The q_* fields describe the
+ * quoted datagram as its sender sent it, valid as far as `quote` says. */
+struct pkt_icmp {
+	uint8_t type, code;      /* ICMPv4 or ICMPv6 (pkt.family says which) */
+	uint8_t quote;           /* enum icmp_quote */
+	uint8_t q_proto;         /* quoted IP protocol (IPPROTO_TCP ...) */
+	uint32_t mtu;            /* next-hop MTU (v4 3/4) or MTU (v6 2), 0 if none */
+	uint8_t q_src[16], q_dst[16];
+	uint16_t q_sport, q_dport;
+	uint32_t q_seq;
+	uint32_t q_iplen;        /* the quoted datagram's length on its wire (IP header included) */
+	uint32_t q_caplen;       /* how much of it the quote holds */
 };
 
 /* TCP checksum verification (RFC 9293 3.1, with the IPv4/IPv6 pseudo-header). */
@@ -88,6 +111,9 @@ struct pkt {
 	uint8_t no_pseudo;
 	const uint8_t *tcp_seg;  /* the whole segment, for pkt_tcp_csum() */
 	uint32_t tcp_seglen;
+
+	/* ICMP error (kind == PK_ICMP) */
+	struct pkt_icmp icmp;
 };
 
 #define TH_FIN 0x01

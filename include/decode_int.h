@@ -44,6 +44,11 @@ void decode_arp(struct cur c, size_t wire, struct pkt *p);
 /* dec-icmp6.c: an ICMPv6 message; ND solicitations/advertisements are PK_ND. */
 void decode_icmp6(struct cur c, size_t wire, struct pkt *p);
 
+/* dec-icmp.c: an ICMPv4 message (errors are PK_ICMP, the rest stays PK_IP);
+ * icmp6_error: an ICMPv6 error (types 1-4), from decode_icmp6. */
+void decode_icmp4(struct cur c, size_t wire, struct pkt *p);
+void decode_icmp6_error(struct cur c, size_t wire, struct pkt *p);
+
 /* dec-tcp.c: a TCP segment; wire is the IP payload length. */
 void decode_tcp(struct cur c, size_t wire, struct pkt *p);
 

@@ -58,6 +58,14 @@ struct engine {
 /* engine.c: where reassembled bytes go (the session is the context) */
 extern const struct stream_sink engine_stream_sink;
 
+/* engine.c: a frame record's common fields (number, time, length, status) */
+void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
+                const struct pkt *p);
+
+/* flow-icmp.c: an ICMP error (PK_ICMP) to the session it quotes; 1 if it
+ * went to one, 0 if no session of the table is the quoted one. */
+int icmp_frame(struct engine *e, const struct pkt *p, uint32_t no, uint64_t ts, uint32_t wirelen);
+
 /* flow-session.c */
 int is_smtp_port(const struct engine *e, uint16_t port);
 /* Keep a frame record, within the session's cap and the budget (counted if not). */

@@ -12,7 +12,19 @@
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
-enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND };
+enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND, FP_ICMP };
+
+/* An ICMP error about the session (flow-icmp.c): who sent it, and the
+ * session's segment it quotes. */
+struct frame_icmp {
+	uint8_t type, code;      /* ICMPv4 or ICMPv6 by frame_rec.family */
+	uint8_t qdir;            /* direction of the quoted segment: DIR_C2S / DIR_S2C */
+	uint8_t quote;           /* enum icmp_quote (decode.h): ICMPQ_SEQ when qseq is valid */
+	uint32_t mtu;            /* the MTU the router announces, 0 if none */
+	uint32_t qseq;           /* the quoted segment's sequence number (raw) */
+	uint32_t qiplen;         /* the quoted datagram's length (IP header included) */
+	uint8_t from[16];        /* the ICMP message's source (a router, or the host) */
+};
 
 struct frame_rec {
 	uint64_t ts_ns;
@@ -34,8 +46,13 @@ struct frame_rec {
 	/* ARP / ND */
 	uint8_t arp_op;          /* 1 request, 2 reply; ND: 135 / 136 */
 	uint8_t family;
-	uint8_t sha[6], tha[6];
-	uint8_t spa[16], tpa[16];/* ND: target in tpa, lladdr in sha */
+	union {                  /* by proto: the record stays as small as before */
+		struct {
+			uint8_t sha[6], tha[6];
+			uint8_t spa[16], tpa[16];/* ND: target in tpa, lladdr in sha */
+		};
+		struct frame_icmp icmp;  /* FP_ICMP (dir DIR_OTHER) */
+	};
 	const char *err;         /* decode error text, static */
 };
 

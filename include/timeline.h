@@ -31,6 +31,7 @@ struct tl_frame {
 	uint32_t acked_first, acked_count; /* exchanges whose request/reply it first ACKs */
 	uint32_t segk;           /* k in "segment k of n" (retransmissions not counted) */
 	uint32_t gapn;           /* bytes of its direction not captured just before it */
+	uint32_t quoted;         /* ICMP: number of the session's frame it quotes, 0 unknown */
 };
 
 /* Per exchange (indexed like session.ex). */
@@ -72,6 +73,7 @@ enum tl_role_kind {
 	TLR_LAST_ACK, TLR_FIN_ACK,
 	TLR_ACK_OF,              /* the frame's acked_* list */
 	TLR_DUPACK, TLR_KEEPALIVE, TLR_KAACK, TLR_ACK, TLR_SEGMENT,
+	TLR_ICMP,                /* an ICMP error about the session (frame_rec.icmp) */
 };
 enum { TLW_SERVER, TLW_CLIENT, TLW_GATEWAY };
 enum { TLO_NO_COMMANDS, TLO_LOST_IN_GAP, TLO_UNSOLICITED };
@@ -113,6 +115,22 @@ struct tl_verdict {
 	size_t slow_ex;
 };
 
+/* ICMP errors about the session, grouped by sender, type, code and the
+ * direction they are about (timeline-icmp.c).  A path MTU group
+ * (fragmentation needed, packet too big) ties them to what the sender did
+ * next. */
+#define TL_ICMP_GROUPS 8
+struct tl_icmp {
+	uint8_t family, type, code, qdir;
+	uint8_t pmtu;                    /* fragmentation needed / packet too big */
+	uint8_t from[16];                /* who sent them */
+	uint32_t mtu;                    /* pmtu: the smallest MTU announced, 0 none */
+	uint32_t *frames, nframes;       /* the ICMP frames' numbers */
+	uint32_t seglen;                 /* largest payload of the segments they quote, 0 unknown */
+	uint32_t retrans;                /* qdir retransmissions after the first of them */
+	uint32_t maxlen_after;           /* largest qdir payload after the first of them */
+};
+
 enum tl_handshake { TLH_OK, TLH_REFUSED, TLH_ONE_WAY, TLH_NO_SYNACK, TLH_NOT_CAPTURED };
 enum tl_noarp { TLA_HAVE_ARP, TLA_LOOPBACK, TLA_CACHED, TLA_NOT_CAPTURED, TLA_UNKNOWN };
 
@@ -143,6 +161,9 @@ struct timeline {
 	uint64_t greet_ns;               /* handshake ACK -> greeting's first frame */
 	struct tl_verdict verdict;
 	struct frame_rec *owned;         /* sorted copy when the session's were not in order */
+	struct tl_icmp *icmp;            /* ICMP error groups, NULL when none */
+	size_t nicmp;
+	uint32_t icmp_ungrouped;         /* ICMP frames past TL_ICMP_GROUPS groups */
 };
 
 /* Build the timeline of a finished session (sender may be NULL). */
@@ -238,9 +259,18 @@ void tlw_greeting_wait(const struct timeline *t, struct sbuf *b);  /* "Greeting 
 void tlw_ms(uint64_t ns, struct sbuf *b);                       /* "341.374 ms" */
 void tlw_est(const struct tl_exchange *x, struct sbuf *b);      /* "12.345 ms", "≈0", "-" */
 
+/* ICMP words (timeline-words-icmp.c) */
+void tlw_icmp_role(const struct timeline *t, size_t i, struct sbuf *b);
+void tlw_icmp_details(const struct timeline *t, size_t i, int raw_seq, struct sbuf *b);
+const char *tlw_icmp_name(int family, int type, int code);   /* "fragmentation needed" */
+/* Line k (0 .. t->nicmp-1) about ICMP group k: the diagnosis. */
+void tlw_icmp_fact(const struct timeline *t, size_t k, struct sbuf *b);
+
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);
 void tl_timing(struct timeline *t);    /* capture point, RTT used, estimates, greeting wait */
 void tl_judge(struct timeline *t);     /* t->verdict */
+void tl_icmp_facts(struct timeline *t);      /* timeline-icmp.c */
+void tl_icmp_free(struct timeline *t);
 
 #endif

@@ -2,8 +2,9 @@
  *
  * Solicitations (135) and advertisements (136) are PK_ND with their target
  * and, if present, the link-layer address option that belongs to the type:
- * source (1) in a solicitation, target (2) in an advertisement.  Every other
- * ICMPv6 message stays PK_IP.
+ * source (1) in a solicitation, target (2) in an advertisement.  Errors
+ * (types 1-4) are PK_ICMP (dec-icmp.c).  Every other ICMPv6 message stays
+ * PK_IP.
  */
 #include <string.h>
 #include <netinet/icmp6.h>
@@ -44,6 +45,10 @@ void decode_icmp6(struct cur c, size_t wire, struct pkt *p)
 	if (pkt_need(p, &c, wire, 1, "ICMPv6: empty message", "ICMPv6: header truncated") < 0)
 		return;
 	int type = c.p[0];
+	if (type >= ICMP6_DST_UNREACH && type <= ICMP6_PARAM_PROB) {
+		decode_icmp6_error(c, wire, p);
+		return;
+	}
 	if (type != ND_NEIGHBOR_SOLICIT && type != ND_NEIGHBOR_ADVERT)
 		return;
 	p->kind = PK_ND;

@@ -26,6 +26,8 @@ static void upper(int proto, struct cur pl, size_t wlen, int ipv6, struct pkt *p
 		decode_tcp(pl, wlen, p);
 	else if (ipv6 && proto == IPPROTO_ICMPV6)
 		decode_icmp6(pl, wlen, p);
+	else if (!ipv6 && proto == IPPROTO_ICMP)
+		decode_icmp4(pl, wlen, p);
 	if (pl.len < wlen && !(p->status & PKT_TRUNCATED))
 		pkt_fail(p, PKT_TRUNCATED, ipv6 ? "IPv6: payload truncated" : "IPv4: payload truncated");
 }

@@ -213,8 +213,8 @@ static void tcp_frame(struct flow *f, int dir, const struct pkt *p, struct frame
 
 /* ---- frames ------------------------------------------------------------ */
 
-static void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
-                       const struct pkt *p)
+void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen,
+                const struct pkt *p)
 {
 	memset(fr, 0, sizeof *fr);
 	fr->no = no;
@@ -379,6 +379,8 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 		arp_frame(e, &fr, &p);
 		return;
 	}
+	if (p.kind == PK_ICMP)          /* shown in its session; counted below all the same */
+		icmp_frame(e, &p, no, ts, wirelen);
 	if (p.kind != PK_TCP) {
 		e->ft.st.other_frames++;
 		if (p.status)

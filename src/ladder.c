@@ -21,12 +21,29 @@ static int foldable(const struct timeline *t, size_t i, int *body)
 	return !f->len && (r[0].kind == TLR_ACK || r[0].kind == TLR_ACK_OF || r[0].kind == TLR_DUPACK);
 }
 
+/* ICMP: from its sender (either host, or a router: the gateway's lane, or
+ * the far side's) to the side whose segment it quotes. */
+static uint8_t icmp_lane(const struct ladder *l, const struct timeline *t, const struct frame_rec *f, int src)
+{
+	size_t n = f->family == 6 ? 16 : 4;
+	int about_client = f->icmp.qdir == DIR_C2S;
+	if (!src)
+		return about_client ? LD_CLIENT : LD_SERVER;
+	if (!memcmp(f->icmp.from, t->s->sip, n))
+		return LD_SERVER;
+	if (!memcmp(f->icmp.from, t->s->cip, n))
+		return LD_CLIENT;
+	return l->gateway ? LD_GATEWAY : about_client ? LD_SERVER : LD_CLIENT;
+}
+
 static uint8_t lane_of(const struct ladder *l, const struct timeline *t, const struct frame_rec *f, int src)
 {
 	if (f->dir == DIR_C2S)
 		return src ? LD_CLIENT : LD_SERVER;
 	if (f->dir == DIR_S2C)
 		return src ? LD_SERVER : LD_CLIENT;
+	if (f->proto == FP_ICMP)
+		return icmp_lane(l, t, f, src);
 	/* ARP/ND: the client and its next hop */
 	int from_client = !memcmp(f->spa, t->s->cip, f->family == 6 ? 16 : 4) ||
 	                  (t->s->has_mac && !memcmp(f->sha, t->s->cmac, 6));

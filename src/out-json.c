@@ -122,6 +122,70 @@ static void json_analysis(FILE *o, uint32_t ta)
 	putc_unlocked(']', o);
 }
 
+/* ---- ICMP errors about the session (timeline-icmp.c) ---- */
+
+static void json_ip(FILE *o, int family, const uint8_t *a)
+{
+	char ip[ADDR_IP_MAX];
+	addr_ip(family, a, ip, sizeof ip);
+	json_put_str(o, ip);
+}
+
+static void json_icmp_frame(FILE *o, const struct timeline *t, size_t i)
+{
+	const struct session *s = t->s;
+	const struct frame_rec *f = &t->frames[i];
+	const struct frame_icmp *q = &f->icmp;
+	char a[ADDR_EP_MAX], b[ADDR_EP_MAX];
+	int d = q->qdir;
+	fprintf(o, ",\"icmp\":{\"family\":%u,\"type\":%u,\"code\":%u,\"name\":", f->family, q->type, q->code);
+	json_put_str(o, tlw_icmp_name(f->family, q->type, q->code));
+	fputs(",\"from\":", o);
+	json_ip(o, f->family, q->from);
+	fprintf(o, q->mtu ? ",\"mtu\":%u" : ",\"mtu\":null", q->mtu);
+	fprintf(o, ",\"about\":\"%s\"", tlw_dir(d));
+	fprintf(o, t->fm[i].quoted ? ",\"quoted_frame\":%u" : ",\"quoted_frame\":null", t->fm[i].quoted);
+	addr_ep(s->family, d == DIR_C2S ? s->cip : s->sip, d == DIR_C2S ? s->cport : s->sport, a, sizeof a);
+	addr_ep(s->family, d == DIR_C2S ? s->sip : s->cip, d == DIR_C2S ? s->sport : s->cport, b, sizeof b);
+	fputs(",\"quote\":{\"src\":", o);
+	json_put_str(o, a);
+	fputs(",\"dst\":", o);
+	json_put_str(o, b);
+	if (q->quote >= ICMPQ_SEQ)
+		fprintf(o, ",\"seq\":%u", (uint32_t)(q->qseq - s->d[d].isn));
+	else
+		fputs(",\"seq\":null", o);
+	fprintf(o, ",\"ip_length\":%u,\"status\":\"%s\"}}", q->qiplen,
+	        (f->status & PKT_MALFORMED) ? "malformed" : (f->status & PKT_TRUNCATED) ? "truncated" : "ok");
+}
+
+static void json_icmp_groups(FILE *o, const struct timeline *t)
+{
+	fputs(",\"icmp_errors\":[", o);
+	for (size_t k = 0; k < t->nicmp; k++) {
+		const struct tl_icmp *g = &t->icmp[k];
+		struct sbuf b;
+		fprintf(o, "%s{\"family\":%u,\"type\":%u,\"code\":%u,\"name\":", k ? "," : "", g->family,
+		        g->type, g->code);
+		json_put_str(o, tlw_icmp_name(g->family, g->type, g->code));
+		fputs(",\"from\":", o);
+		json_ip(o, g->family, g->from);
+		fprintf(o, ",\"about\":\"%s\",\"frames\":", tlw_dir(g->qdir));
+		json_frames(o, g->frames, g->nframes);
+		fprintf(o, ",\"path_mtu\":%s", g->pmtu ? "true" : "false");
+		fprintf(o, g->mtu ? ",\"mtu\":%u" : ",\"mtu\":null", g->mtu);
+		fprintf(o, g->seglen ? ",\"segment_len\":%u" : ",\"segment_len\":null", g->seglen);
+		fprintf(o, ",\"retransmissions_after\":%u", g->retrans);
+		fprintf(o, g->maxlen_after ? ",\"largest_after\":%u" : ",\"largest_after\":null", g->maxlen_after);
+		sb_init(&b);
+		tlw_icmp_fact(t, k, &b);
+		fputs(",\"diagnosis\":", o);
+		json_put(o, b.b, b.n);
+		fputs("}", o);
+	}
+	fputs("]", o);
+}
+
 static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t i)
 {
 	FILE *o = c->o.out;
@@ -153,7 +217,8 @@ static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t
 		PUT_LIT(o, ",\"win\":");
 		put_u(o, f->win);
 		json_analysis(o, f->ta);
-	}
+	} else if (f->proto == FP_ICMP)
+		json_icmp_frame(o, t, i);
 	putc_unlocked('}', o);
 }
 
@@ -303,6 +368,8 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t)
 	for (size_t i = 0; i < s->nex; i++)
 		json_exchange(o, t, i);
 	fputs("]", o);
+	if (t->nicmp)
+		json_icmp_groups(o, t);
 	if (t->sender_writes)
 		fprintf(o, ",\"sender_check\":{\"matched\":%zu,\"writes\":%zu}", t->sender_matched, t->sender_writes);
 	fputs("}", o);

@@ -284,6 +284,11 @@ static void text_facts(FILE *o, const struct timeline *t)
 		before[k](t, &b);
 		fact_line(o, "  ", &b);
 	}
+	for (size_t k = 0; k < t->nicmp; k++) {
+		sb_init(&b);
+		tlw_icmp_fact(t, k, &b);
+		fact_line(o, "  ", &b);
+	}
 	for (size_t i = 0; i < t->s->nex; i++) {
 		const struct body_info *bi = t->s->ex[i].bi;
 		for (int k = 0; bi && k < TLW_MESSAGE_LINES; k++) {

@@ -107,6 +107,10 @@ size_t tl_roles(const struct timeline *t, size_t i, struct tl_role *out, size_t 
 	size_t n = 0;
 	if (cap < 4)
 		return 0;
+	if (f->proto == FP_ICMP) {
+		out[0] = (struct tl_role){ .kind = TLR_ICMP };
+		return 1;
+	}
 	if (f->dir > 1) {
 		out[0] = link_role(s, f);
 		return 1;

@@ -258,6 +258,7 @@ void tl_free(struct timeline *t)
 	free(t->ack_list);
 	free(t->rack_list);
 	free(t->owned);
+	tl_icmp_free(t);
 	memset(t, 0, sizeof *t);
 }
 

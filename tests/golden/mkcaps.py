@@ -1397,5 +1397,128 @@ def corpus():  # noqa: F811 - the MIME captures join the corpus
                                     ("mime-hostile.pcap", cap_mime_hostile, "pcap")]
 
 
+# ---------------------------------------------------------------- ICMP errors
+# (H-icmp) ICMP errors about a session's segments: path MTU (fragmentation
+# needed / packet too big, then smaller retransmissions), refusals
+# (administratively prohibited, port unreachable), quotes cut short, and
+# errors about no session at all.
+
+GW4, GW6 = "192.0.2.1", "2001:db8::1"
+
+
+def icmp4_err(cap, src, dst, typ, code, quoted, rest=b"\0\0\0\0", qlen=28, snap=None,
+              smac=SMAC, dmac=CMAC):
+    body = struct.pack("!BBH", typ, code, 0) + rest + quoted[:qlen]
+    body = body[:2] + struct.pack("!H", csum(body)) + body[4:]
+    cap.add(Frame(cap.tick(0.0003), 0x0800, ipv4_pkt(ip4(src), ip4(dst), 1, body, ttl=255),
+                  smac, dmac, snap=snap))
+
+
+def icmp6_err(cap, src, dst, typ, code, quoted, rest=b"\0\0\0\0", qlen=1232, smac=SMAC, dmac=CMAC):
+    body = struct.pack("!BBH", typ, code, 0) + rest + quoted[:qlen]
+    srcb, dstb = ip6(src), ip6(dst)
+    c = csum(srcb + dstb + struct.pack("!IxxxB", len(body), 58) + body)
+    body = body[:2] + struct.pack("!H", c) + body[4:]
+    cap.add(Frame(cap.tick(0.0003), 0x86dd, ipv6_pkt(srcb, dstb, 58, body, hlim=255), smac, dmac))
+
+
+def cap_icmp_pmtu(v6=False):
+    """A 1500-byte path that is 1400 (1280 for IPv6) further on: four full
+    segments each draw an error from the router, the client sends it all
+    again in smaller segments."""
+    cap = Capture("eth")
+    cv = Conv(cap, **(C6() if v6 else C4()))
+    std_open(cv)
+    std_envelope(cv)
+    body = (message("Path MTU", 300) + ".\r\n").encode()
+    b0 = cv.seq[0]
+    quoted = []
+    for k in range(4):
+        cv.c(body[k * 1460:(k + 1) * 1460], flags=TH_ACK, dt=0.00005)
+        quoted.append(cap.frames[-1].l3)
+    for k, q in enumerate(quoted):
+        if v6:
+            icmp6_err(cap, GW6, "2001:db8::10", 2, 0, q, rest=struct.pack("!I", 1280))
+        else:
+            # the first as RFC 792 asks (IP header + 8 bytes), the rest as Linux (576 bytes)
+            icmp4_err(cap, GW4, "192.0.2.10", 3, 4, q, rest=struct.pack("!HH", 0, 1400),
+                      qlen=28 if k == 0 else 548)
+    seg = 1208 if v6 else 1348
+    for off in range(0, len(body), seg):
+        cv.send(0, body[off:off + seg], seq=b0 + off, advance=False, flags=TH_ACK, dt=0.00005)
+        if (off // seg) % 2:
+            cv.ack(1, ack=b0 + off + len(body[off:off + seg]))
+    cv.seq[0] = b0 + len(body)
+    cv.rcv[1] = cv.seq[0]
+    cv.s("250 2.0.0 Ok: queued as 4SVZ1x0009\r\n", dt=0.005)
+    std_quit(cv)
+    return cap
+
+
+def cap_icmp_refused():
+    """IPv4: the router refuses the SYN (administratively prohibited), twice;
+    IPv6: the server's host answers a SYN with port unreachable."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    cv.pkt(0, TH_SYN, opts=struct.pack("!BBH", 2, 4, 1460), win=64240)
+    icmp4_err(cap, GW4, "192.0.2.10", 3, 13, cap.frames[-1].l3, qlen=548)
+    cv.pkt(0, TH_SYN, opts=struct.pack("!BBH", 2, 4, 1460), win=64240, dt=1.0)
+    icmp4_err(cap, GW4, "192.0.2.10", 3, 13, cap.frames[-1].l3, qlen=548)
+    c6 = Conv(cap, **C6())
+    c6.pkt(0, TH_SYN, opts=struct.pack("!BBH", 2, 4, 1440), win=64240)
+    icmp6_err(cap, "2001:db8::25", "2001:db8::10", 1, 4, cap.frames[-1].l3)
+    return cap
+
+
+def cap_icmp_trunc():
+    """A session with three broken errors: a quote with the ports but not
+    the sequence number (malformed: RFC 792 asks for 8 bytes), one the
+    snaplen cut inside the quoted TCP header (truncated), and one too short
+    for the quoted IP header (malformed, about no session it can name)."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    cv.c("MAIL FROM:<alice@example.org>\r\n")
+    q = cap.frames[-1].l3
+    icmp4_err(cap, GW4, "192.0.2.10", 11, 0, q, qlen=24)
+    icmp4_err(cap, GW4, "192.0.2.10", 3, 1, q, qlen=548, snap=14 + 20 + 8 + 26)
+    icmp4_err(cap, GW4, "192.0.2.10", 3, 1, q, qlen=12)
+    cv.s("250 2.1.0 Ok\r\n")
+    std_quit(cv)
+    return cap
+
+
+def cap_icmp_unknown():
+    """A plain session, an error about another connection (no session) and
+    an echo request: both only counted."""
+    cap = Capture("eth")
+    cv = Conv(cap, **C4())
+    std_open(cv)
+    other = Conv(cap, cip="192.0.2.10", sip="198.51.100.25", cport=41999, sport=25)
+    other.pkt(0, TH_SYN, win=64240)
+    q = cap.frames.pop().l3
+    icmp4_err(cap, GW4, "192.0.2.10", 3, 4, q, rest=struct.pack("!HH", 0, 1400), qlen=548)
+    echo = struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"ping"
+    echo = echo[:2] + struct.pack("!H", csum(echo)) + echo[4:]
+    cap.add(Frame(cap.tick(0.0003), 0x0800, ipv4_pkt(ip4("192.0.2.10"), ip4(GW4), 1, echo), CMAC, SMAC))
+    cv.c("QUIT\r\n")
+    cv.s("221 2.0.0 Bye\r\n")
+    cv.close(1)
+    return cap
+
+
+_corpus_before_icmp = corpus
+
+
+def corpus():  # noqa: F811 - the ICMP captures join the corpus
+    return _corpus_before_icmp() + [
+        ("icmp-pmtu.pcap", cap_icmp_pmtu, "pcap"),
+        ("icmp-pmtu6.pcap", lambda: cap_icmp_pmtu(v6=True), "pcap"),
+        ("icmp-refused.pcap", cap_icmp_refused, "pcap"),
+        ("icmp-trunc.pcap", cap_icmp_trunc, "pcap"),
+        ("icmp-unknown.pcap", cap_icmp_unknown, "pcap"),
+    ]
+
+
 if __name__ == "__main__":
     main()
