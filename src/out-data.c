@@ -64,7 +64,7 @@ static void show_one(FILE *o, const struct session *s, const struct exchange *x)
 	        "dot-stuffing)%s:\n", b->ndata, x->plain ? ", decrypted from TLS" : "");
 	int bol = 1;
 	uint32_t last = 0;
-	for (size_t i = 0; i < b->ndata;) {
+	for (size_t i = 0; b->data && i < b->ndata;) {
 		uint64_t end = b->data_off + b->ndata;
 		uint32_t f = x->plain ? 0 : tl_data_frame(s, b->data_off + i, &end);
 		if (f && f != last) {

@@ -52,9 +52,9 @@ static void li(FILE *f, const struct sbuf *b)
 
 static void summary(FILE *f, const struct timeline *t)
 {
-	static const fact_fn facts[] = { tlw_handshake, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
-	                                 tlw_trouble_s2c, tlw_duration, tlw_noarp, tlw_sender_check,
-	                                 tlw_cut_short };
+	static const fact_fn facts[] = { tlw_verdict, tlw_handshake, tlw_greeting_wait, tlw_traffic_c2s,
+	                                 tlw_traffic_s2c, tlw_trouble_c2s, tlw_trouble_s2c, tlw_duration,
+	                                 tlw_noarp, tlw_sender_check, tlw_cut_short };
 	struct sbuf b;
 	fputs("<h3>Summary</h3>\n<ul>\n", f);
 	for (size_t k = 0; k < sizeof facts / sizeof *facts; k++) {

@@ -100,27 +100,60 @@ static int bdat_last(const struct exchange *x)
 	return n >= 5 && x->line[n - 5] == ' ' && !strncasecmp(x->line + n - 4, "LAST", 4);
 }
 
-/* Does this exchange's failure not count: a command that does not decide
- * the mail's fate, or one the client retried with success (EHLO then
- * HELO, a second RCPT, AUTH again)? */
-static int failure_ignored(const struct session *s, size_t i)
+/* Verbs answered 2xx later in the session, seen walking backwards; a
+ * small set (a retried command is one of a handful of verbs), so the walk
+ * stays linear even over 10000 exchanges. */
+#define LATER_MAX 32
+struct later_ok {
+	char verb[LATER_MAX][16];
+	size_t n;
+	int helo, auth;          /* a HELO/EHLO/LHLO, an AUTH step succeeded anywhere */
+};
+
+static int later_has(const struct later_ok *l, const char *verb)
 {
-	const struct exchange *x = &s->ex[i];
+	for (size_t k = 0; k < l->n; k++)
+		if (!strcmp(l->verb[k], verb))
+			return 1;
+	return 0;
+}
+
+/* Does this failure not count: a command that does not decide the mail's
+ * fate, or one the client retried with success (HELO and AUTH set the
+ * session's state, so a success before or after counts; other commands
+ * only when retried after)? */
+static int failure_ignored(const struct exchange *x, const struct later_ok *l)
+{
 	static const char *const minor[] = { "QUIT", "NOOP", "RSET", "VRFY", "EXPN", "HELP" };
 	for (size_t k = 0; k < sizeof minor / sizeof *minor; k++)
 		if (is_verb(x, minor[k]))
 			return 1;
-	/* HELO and AUTH set the session's state: a success before or after
-	 * counts; other commands only when retried after */
-	int state = is_helo(x) || is_verb(x, "AUTH") || x->kind == EXK_AUTH;
-	for (size_t j = state ? 0 : i + 1; j < s->nex; j++) {
-		const struct exchange *y = &s->ex[j];
-		int same = is_helo(x) ? is_helo(y) : state ? is_verb(y, "AUTH") || y->kind == EXK_AUTH :
-		           x->kind == EXK_COMMAND && is_verb(y, x->verb) && strcmp(x->verb, "MAIL");
-		if (j != i && same && y->reply_code >= 200 && y->reply_code < 300)
-			return 1;
+	if (is_helo(x))
+		return l->helo;
+	if (is_verb(x, "AUTH") || x->kind == EXK_AUTH)
+		return l->auth;
+	return x->kind == EXK_COMMAND && strcmp(x->verb, "MAIL") && later_has(l, x->verb);
+}
+
+/* The first failure that counts: walk backwards, the last one kept wins. */
+static void deciding_failure(const struct session *s, struct tl_verdict *v)
+{
+	struct later_ok l;
+	memset(&l, 0, sizeof l);
+	for (size_t i = 0; i < s->nex; i++) {
+		int ok = s->ex[i].reply_code / 100 == 2;
+		l.helo |= ok && is_helo(&s->ex[i]);
+		l.auth |= ok && (is_verb(&s->ex[i], "AUTH") || s->ex[i].kind == EXK_AUTH);
 	}
-	return 0;
+	for (size_t i = s->nex; i-- > 0;) {
+		const struct exchange *x = &s->ex[i];
+		int cls = x->reply_code / 100;
+		if ((cls == 4 || cls == 5) && !failure_ignored(x, &l)) {
+			v->has_fail = 1;
+			v->fail_ex = i;
+		} else if (cls == 2 && x->kind == EXK_COMMAND && l.n < LATER_MAX && !later_has(&l, x->verb))
+			memcpy(l.verb[l.n++], x->verb, sizeof x->verb);
+	}
 }
 
 static void outcome(struct timeline *t)
@@ -129,16 +162,12 @@ static void outcome(struct timeline *t)
 	struct tl_verdict *v = &t->verdict;
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
-		int cls = x->reply_code / 100;
 		if (is_verb(x, "MAIL"))
 			v->transactions++;
-		if ((x->kind == EXK_BODY || bdat_last(x)) && cls == 2)
+		if ((x->kind == EXK_BODY || bdat_last(x)) && x->reply_code / 100 == 2)
 			v->accepted++;
-		if ((cls == 4 || cls == 5) && !v->has_fail && !failure_ignored(s, i)) {
-			v->has_fail = 1;
-			v->fail_ex = i;
-		}
 	}
+	deciding_failure(s, v);
 	if (v->accepted)
 		v->outcome = TLV_ACCEPTED;
 	else if (v->has_fail)

@@ -27,7 +27,7 @@ subject="Grüße — ein Test mit Anhängen"
 st_send --server "$LAB_SERVER_IP" --from student@lab.test --to ta@lab.test \
 	--subject "$subject" --body-file "$d/body.txt" --html-file "$d/page.html" \
 	--inline "$d/pic.png" --attach "$d/Bericht über Daten.bin" --pipeline \
-	--timeout 20 -w "$LAB_DIR/mime.pcapng" --no-color
+	--timeout 20 -w "$LAB_DIR/mime.pcapng" --no-color --show-data
 t_expect_rc 0
 lab_postfix_wait_mail ta 1 20 || { t_show "$LAB_PF_LOG"; t_fail "postfix did not deliver"; }
 f=$(ls "$LAB_PF_MAIL"/ta/new/* | head -n 1)
@@ -62,4 +62,10 @@ while IFS= read -r w; do
 	[[ $got == $w ]] || { t_show "$T_OUT"; t_fail "part $n: '$got', expected '$w'"; }
 done <<< "$want"
 [ "$(printf '%s\n' "$parts" | wc -l)" -eq 7 ] || { t_show "$T_OUT"; t_fail "not 7 parts listed"; }
-t_pass "MIME message delivered intact (every part byte-identical), its 7 parts listed as attached; pipelined MAIL,RCPT,DATA in one segment"
+# --show-data: the message as sent follows, from a segment mark to the
+# end-of-data line.
+sed -n '/^  Message as sent/,$p' "$T_OUT" > "$LAB_DIR/data.txt"
+grep -q '^  \[frame [0-9]*\]$' "$LAB_DIR/data.txt" && grep -q '^    \.\\r\\n$' "$LAB_DIR/data.txt" &&
+	grep -q '^    MIME-Version: 1.0\\r\\n$' "$LAB_DIR/data.txt" ||
+	{ t_show "$T_OUT"; t_fail "--show-data: no message as sent with frame marks and its end-of-data line"; }
+t_pass "MIME message delivered intact (every part byte-identical), its 7 parts listed as attached, --show-data shows it as sent; pipelined MAIL,RCPT,DATA in one segment"

@@ -131,6 +131,37 @@ static void test_bdat_and_cut_short(void)
 	tl_free(&t);
 }
 
+/* Many refused RCPTs, then one accepted and DATA deferred: the RCPTs were
+ * retried with success, DATA decides; linear over the session's bound. */
+static void test_many_retries(void)
+{
+	enum { N = SMTP_MAX_EXCHANGES };
+	struct exchange *ex = calloc(N, sizeof *ex);
+	struct session s;
+	struct timeline t;
+	CHECK(ex != NULL);
+	if (!ex)
+		return;
+	for (size_t i = 0; i < N; i++) {
+		ex[i].kind = EXK_COMMAND;
+		strcpy(ex[i].verb, "RCPT");
+		ex[i].reply_code = 550;
+	}
+	strcpy(ex[0].verb, "MAIL");
+	ex[0].reply_code = 250;
+	ex[N - 2].reply_code = 250;
+	strcpy(ex[N - 1].verb, "DATA");
+	ex[N - 1].reply_code = 451;
+	memset(&s, 0, sizeof s);
+	s.first_closer = -1;
+	s.ex = ex;
+	s.nex = N;
+	tl_build(&t, &s, 0, NULL);
+	CHECK(t.verdict.outcome == TLV_DEFERRED && t.verdict.fail_ex == N - 1 && t.verdict.transactions == 1);
+	tl_free(&t);
+	free(ex);
+}
+
 static struct frame_rec tcp(uint32_t no, int dir, uint8_t flags, uint64_t ts, uint64_t off, uint32_t len)
 {
 	struct frame_rec f = { .no = no, .dir = (uint8_t)dir, .flags = flags, .ts_ns = ts, .off = off,
@@ -213,6 +244,7 @@ int main(void)
 	UNIT_RUN(test_rejected_after_helo_fallback);
 	UNIT_RUN(test_no_mail_and_auth);
 	UNIT_RUN(test_bdat_and_cut_short);
+	UNIT_RUN(test_many_retries);
 	UNIT_RUN(test_timing);
 	return UNIT_DONE();
 }
