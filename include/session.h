@@ -67,6 +67,8 @@ struct exchange {
 	                          * onto the stream (whole records, tls_plain_range) */
 	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
+	uint8_t bare_lf;         /* EXK_COMMAND/EXK_AUTH: its line ended with LF alone, no CR */
+	uint16_t caps;           /* EHLO/LHLO answered 2xx: the SMTP_CAP_* it announced */
 };
 
 struct body_info {
@@ -78,6 +80,8 @@ struct body_info {
 	int in_headers;
 	int complete;            /* end of data seen */
 	int unstuffed_dot;       /* ended early by a line '.' the client did not stuff */
+	uint64_t bare_lf;        /* header lines and end-of-data line ended with LF alone
+	                          * (the lines after the header section are not checked) */
 };
 
 /* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES

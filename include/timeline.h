@@ -84,6 +84,32 @@ enum tl_class { TLC_PLAIN, TLC_LINK, TLC_CONN, TLC_REQUEST, TLC_REPLY_OK, TLC_RE
 enum tl_handshake { TLH_OK, TLH_REFUSED, TLH_ONE_WAY, TLH_NO_SYNACK, TLH_NOT_CAPTURED };
 enum tl_noarp { TLA_HAVE_ARP, TLA_LOOPBACK, TLA_CACHED, TLA_NOT_CAPTURED, TLA_UNKNOWN };
 
+/* A mistake of the client (timeline-mistakes.c): what a hand-written
+ * client gets wrong, each with the frames to point at. */
+enum tl_mistake_kind {
+	TLM_BARE_LF,             /* a command line, or the message's lines, ended with LF alone */
+	TLM_BEFORE_354,          /* the message sent before DATA's 354 arrived */
+	TLM_BEFORE_REPLY_END,    /* a command sent while the previous multi-line reply was arriving */
+	TLM_PIPELINING_UNANNOUNCED, /* sent before the previous reply; the server has no PIPELINING */
+	TLM_PIPELINING_GROUP,    /* with PIPELINING, but after a command that must end a group */
+	TLM_UNSTUFFED_DOT,       /* a lone "." in the message not dot-stuffed: its rest read as commands */
+	TLM_NO_QUIT,             /* the client closed without QUIT */
+	TLM_SERVER_TIMEOUT,      /* the client went silent until the server gave up (421 or close) */
+	TLM_KINDS
+};
+#define TL_MISTAKE_FRAMES 4
+struct tl_mistake {
+	uint8_t kind;            /* enum tl_mistake_kind */
+	uint8_t nfr;
+	uint32_t ex;             /* the exchange it concerns (session.ex index), or TL_NO_EX */
+	uint32_t other;          /* the exchange it relates to (DATA, the previous command), or TL_NO_EX */
+	uint32_t fr[TL_MISTAKE_FRAMES]; /* frames to point at, the client's first */
+	uint32_t note;           /* the frame whose role names the mistake, 0 none */
+	uint32_t count;          /* TLM_UNSTUFFED_DOT: stray lines; TLM_BARE_LF on the message: lines */
+	uint64_t wait_ns;        /* TLM_SERVER_TIMEOUT: the client's silence */
+};
+#define TL_NO_EX UINT32_MAX
+
 struct timeline {
 	const struct session *s;
 	uint64_t t0;                     /* the capture's first frame */
@@ -106,6 +132,10 @@ struct timeline {
 	const char *nexthop;             /* the sender's next hop, NULL if unknown */
 	size_t sender_writes, sender_matched;
 	struct frame_rec *owned;         /* sorted copy when the session's were not in order */
+	struct tl_mistake *mistakes;     /* the client's mistakes, in order of exchange */
+	size_t nmistakes;
+	size_t *mistake_by_note;         /* mistakes with a note frame, by that frame */
+	size_t nmistake_notes;
 };
 
 /* Build the timeline of a finished session (sender may be NULL). */
@@ -155,7 +185,22 @@ void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client
 enum { TLW_MESSAGE_LINES = 8 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
 
+/* ---- the client's mistakes (timeline-mistakes.c, words in timeline-mistakes-words.c) ---- */
+const char *tlw_mistake_kind(int kind);   /* "bare_lf", ... (JSON) */
+/* One mistake in a sentence: "bare LF line ending on RCPT (frame 9): ..." */
+void tlw_mistake(const struct timeline *t, const struct tl_mistake *m, struct sbuf *b);
+/* Mistake k for a list: as tlw_mistake, but the first bare-LF command line
+ * names all of them.  Returns how many mistakes it said (skip the other
+ * bare-LF command lines after it). */
+size_t tlw_mistake_item(const struct timeline *t, size_t k, struct sbuf *b);
+/* "Client mistakes: ..." with their frames, or nothing. */
+void tlw_mistakes(const struct timeline *t, struct sbuf *b);
+/* " [client mistake: ...]" for each mistake frame i shows, or nothing. */
+void tlw_mistake_notes(const struct timeline *t, size_t i, struct sbuf *b);
+
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);
+void tl_mistakes(struct timeline *t);
+void tl_mistakes_free(struct timeline *t);
 
 #endif
