@@ -199,8 +199,6 @@ static int names_command(int kind)
 static void fact_item(const struct timeline *t, const struct tl_mistake *m, size_t n, struct sbuf *b)
 {
 	char vb[24];
-	if (n == 6)
-		sb_str(b, ", ...");
 	if (n >= 6)
 		return;
 	if (n)
@@ -225,6 +223,8 @@ void tlw_mistakes(const struct timeline *t, struct sbuf *b)
 		for (size_t k = 0; k < t->nmistakes; k++)
 			if (t->mistakes[k].kind == kind)
 				fact_item(t, &t->mistakes[k], n++, b);
+		if (n > 6)
+			sb_add(b, " and %zu more", n - 6);
 		if (n)
 			sb_str(b, ")");
 	}

@@ -87,8 +87,10 @@ static void before_354(struct mbuild *mb, size_t b)
 {
 	const struct timeline *t = mb->t;
 	const struct session *s = t->s;
+	if (s->ex[b].kind != EXK_BODY)
+		return;
 	size_t d = prev_request(s, b);
-	if (s->ex[b].kind != EXK_BODY || d == TL_NO_EX || strcmp(s->ex[d].verb, "DATA") ||
+	if (d == TL_NO_EX || strcmp(s->ex[d].verb, "DATA") ||
 	    s->ex[d].reply_code != 354 || !t->ex[d].nrep || !t->ex[b].nreq ||
 	    t->ex[b].req[0] >= t->ex[d].rep[0])
 		return;
@@ -118,8 +120,10 @@ static void early_command(struct mbuild *mb, size_t i, unsigned caps)
 	const struct timeline *t = mb->t;
 	const struct session *s = t->s;
 	const struct exchange *x = &s->ex[i];
-	size_t p = prev_request(s, i);
-	if (!is_cmd(x) || !x->pipelined || p == TL_NO_EX || s->ex[p].kind == EXK_GREETING ||
+	if (!is_cmd(x) || !x->pipelined)
+		return;
+	size_t p = prev_request(s, i);   /* walks back over replies: once per command */
+	if (p == TL_NO_EX || s->ex[p].kind == EXK_GREETING ||
 	    !t->ex[i].nreq || !t->ex[p].nrep)
 		return;
 	const struct tl_exchange *tp = &t->ex[p];
