@@ -17,9 +17,6 @@ long ans_find_verb(const struct session *s, const char *verb);
 long ans_find_body(const struct session *s);
 /* "12" or "12–14" or "-" for an exchange's request/reply frames. */
 void ans_frames(const uint32_t *v, uint32_t n, char *out, size_t cap);
-/* Did the line of command x end with a bare LF (its byte range is the
- * line plus one byte)?  -1: cannot tell. */
-int ans_bare_lf(const struct exchange *x);
 
 /* answers-q.c: the questions of one session. */
 void ans_questions(FILE *o, const struct timeline *t);

@@ -92,6 +92,8 @@ struct exchange {
 	uint16_t rlines_kept;    /* lines in rlines */
 	uint16_t rlines_cut;     /* of them, cut at SMTP_RLINE_MAX bytes */
 	uint32_t rlines_lost;    /* lines not kept: past SMTP_RLINES_MAX or the session's budget */
+	uint8_t bare_lf;         /* EXK_COMMAND/EXK_AUTH: its line ended with LF alone, no CR */
+	uint16_t caps;           /* EHLO/LHLO answered 2xx: the SMTP_CAP_* it announced */
 };
 /* Reply lines kept: per reply at most SMTP_RLINES_MAX lines of at most
  * SMTP_RLINE_MAX bytes, per session at most SMTP_RLINES_SESSION bytes (and
@@ -121,6 +123,8 @@ struct body_info {
 	uint64_t data_off;       /* stream offset of data[0] (plaintext offset when TLS) */
 	uint64_t data_not_shown; /* octets past the cap, the budget or a gap */
 	uint8_t data_gap;        /* bytes were not captured: the copy stops there */
+	uint64_t bare_lf;        /* header lines and end-of-data line ended with LF alone
+	                          * (the lines after the header section are not checked) */
 };
 
 /* Per session, the dissector's findings, bounded: at most SMTP_MAX_EXCHANGES

@@ -33,6 +33,9 @@ void line_asm_free(struct line_asm *la);
  * callback returned nonzero (the bytes after that line are not consumed). */
 size_t line_asm_feed(struct line_asm *la, const uint8_t *data, size_t n,
                      line_cb cb, void *ctx);
+/* A line the callback got ended with LF alone, no CR before it (RFC 5321
+ * 2.3.8 wants CRLF): its byte range is its content plus the LF. */
+int line_bare_lf(size_t len, size_t overlong, uint64_t off_start, uint64_t off_end);
 /* Bytes of a partial line waiting for its LF (0 if none). */
 size_t line_asm_pending(const struct line_asm *la);
 /* Forget the partial line and restart at stream offset `off` (after a gap). */

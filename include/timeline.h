@@ -134,6 +134,32 @@ struct tl_icmp {
 enum tl_handshake { TLH_OK, TLH_REFUSED, TLH_ONE_WAY, TLH_NO_SYNACK, TLH_NOT_CAPTURED };
 enum tl_noarp { TLA_HAVE_ARP, TLA_LOOPBACK, TLA_CACHED, TLA_NOT_CAPTURED, TLA_UNKNOWN };
 
+/* A mistake of the client (timeline-mistakes.c): what a hand-written
+ * client gets wrong, each with the frames to point at. */
+enum tl_mistake_kind {
+	TLM_BARE_LF,             /* a command line, or the message's lines, ended with LF alone */
+	TLM_BEFORE_354,          /* the message sent before DATA's 354 arrived */
+	TLM_BEFORE_REPLY_END,    /* a command sent while the previous multi-line reply was arriving */
+	TLM_PIPELINING_UNANNOUNCED, /* sent before the previous reply; the server has no PIPELINING */
+	TLM_PIPELINING_GROUP,    /* with PIPELINING, but after a command that must end a group */
+	TLM_UNSTUFFED_DOT,       /* a lone "." in the message not dot-stuffed: its rest read as commands */
+	TLM_NO_QUIT,             /* the client closed without QUIT */
+	TLM_SERVER_TIMEOUT,      /* the client went silent until the server gave up (421 or close) */
+	TLM_KINDS
+};
+#define TL_MISTAKE_FRAMES 4
+struct tl_mistake {
+	uint8_t kind;            /* enum tl_mistake_kind */
+	uint8_t nfr;
+	uint32_t ex;             /* the exchange it concerns (session.ex index), or TL_NO_EX */
+	uint32_t other;          /* the exchange it relates to (DATA, the previous command), or TL_NO_EX */
+	uint32_t fr[TL_MISTAKE_FRAMES]; /* frames to point at, the client's first */
+	uint32_t note;           /* the frame whose role names the mistake, 0 none */
+	uint32_t count;          /* TLM_UNSTUFFED_DOT: stray lines; TLM_BARE_LF on the message: lines */
+	uint64_t wait_ns;        /* TLM_SERVER_TIMEOUT: the client's silence */
+};
+#define TL_NO_EX UINT32_MAX
+
 struct timeline {
 	const struct session *s;
 	uint64_t t0;                     /* the capture's first frame */
@@ -164,6 +190,10 @@ struct timeline {
 	struct tl_icmp *icmp;            /* ICMP error groups, NULL when none */
 	size_t nicmp;
 	uint32_t icmp_ungrouped;         /* ICMP frames past TL_ICMP_GROUPS groups */
+	struct tl_mistake *mistakes;     /* the client's mistakes, in order of exchange */
+	size_t nmistakes;
+	size_t *mistake_by_note;         /* mistakes with a note frame, by that frame */
+	size_t nmistake_notes;
 };
 
 /* Build the timeline of a finished session (sender may be NULL). */
@@ -266,11 +296,26 @@ const char *tlw_icmp_name(int family, int type, int code);   /* "fragmentation n
 /* Line k (0 .. t->nicmp-1) about ICMP group k: the diagnosis. */
 void tlw_icmp_fact(const struct timeline *t, size_t k, struct sbuf *b);
 
+/* ---- the client's mistakes (timeline-mistakes.c, words in timeline-mistakes-words.c) ---- */
+const char *tlw_mistake_kind(int kind);   /* "bare_lf", ... (JSON) */
+/* One mistake in a sentence: "bare LF line ending on RCPT (frame 9): ..." */
+void tlw_mistake(const struct timeline *t, const struct tl_mistake *m, struct sbuf *b);
+/* Mistake k for a list: as tlw_mistake, but the first bare-LF command line
+ * names all of them.  Returns how many mistakes it said (skip the other
+ * bare-LF command lines after it). */
+size_t tlw_mistake_item(const struct timeline *t, size_t k, struct sbuf *b);
+/* "Client mistakes: ..." with their frames, or nothing. */
+void tlw_mistakes(const struct timeline *t, struct sbuf *b);
+/* " [client mistake: ...]" for each mistake frame i shows, or nothing. */
+void tlw_mistake_notes(const struct timeline *t, size_t i, struct sbuf *b);
+
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);
 void tl_timing(struct timeline *t);    /* capture point, RTT used, estimates, greeting wait */
 void tl_judge(struct timeline *t);     /* t->verdict */
 void tl_icmp_facts(struct timeline *t);      /* timeline-icmp.c */
 void tl_icmp_free(struct timeline *t);
+void tl_mistakes(struct timeline *t);
+void tl_mistakes_free(struct timeline *t);
 
 #endif

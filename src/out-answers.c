@@ -1,12 +1,14 @@
 /* out-answers.c - `--answers`: per session, in Markdown, the lab checklist a
  * TA grades the Wireshark demo by (ARP, handshake, every command with its
  * reply, the message and its end, QUIT and 221, the teardown: each ✔ or ✘
- * with its frames), the mistakes a hand-written client made, then the
- * questions and their answers (answers-q.c). */
+ * with its frames), the mistakes a hand-written client made (the
+ * timeline's list, out-mistakes.c), then the questions and their answers
+ * (answers-q.c). */
 #include <string.h>
 #include "answers-int.h"
 #include "decode.h"
 #include "out.h"
+#include "out-mistakes.h"
 #include "util-addr.h"
 #include "util-fmt.h"
 #include "util-text.h"
@@ -45,14 +47,6 @@ void ans_frames(const uint32_t *v, uint32_t n, char *out, size_t cap)
 		snprintf(out, cap, "%u", v[0]);
 	else
 		snprintf(out, cap, "%u–%u", v[0], v[n - 1]);
-}
-
-int ans_bare_lf(const struct exchange *x)
-{
-	if (x->kind != EXK_COMMAND || !x->line || !x->has_req_end || strstr(x->line, "[cut"))
-		return -1;
-	uint64_t n = x->req_end - x->req_off, l = strlen(x->line);
-	return n == l + 1 ? 1 : n == l + 2 ? 0 : -1;
 }
 
 static void item(FILE *o, int ok, const char *what, const char *frames)
@@ -142,93 +136,6 @@ static void check_teardown(FILE *o, const struct timeline *t)
 	     "the teardown (FIN each way, last ACK)", n ? fr : "not in the capture");
 }
 
-/* ---- the mistakes of a hand-written client ---- */
-
-static int mistakes_order(FILE *o, const struct timeline *t)
-{
-	const struct session *s = t->s;
-	long b = ans_find_body(s), d = ans_find_verb(s, "DATA");
-	int n = 0;
-	if (b >= 0 && d >= 0 && t->ex[b].nreq && t->ex[d].nrep && t->ex[b].req[0] < t->ex[d].rep[0]) {
-		fprintf(o, "- ✘ the message (frame %u) was sent before the 354 (frame %u): a client must wait "
-		        "for the 354 before sending the message\n", t->ex[b].req[0], t->ex[d].rep[0]);
-		n++;
-	}
-	for (size_t i = 1; i < s->nex; i++) {
-		const struct exchange *x = &s->ex[i], *p = &s->ex[i - 1];
-		if (x->kind == EXK_COMMAND && x->pipelined && p->reply_lines > 1 && t->ex[i].nreq &&
-		    t->ex[i - 1].nrep) {
-			char vb[24], pb[24];
-			fprintf(o, "- ✘ %s (frame %u) was sent before the multi-line reply to %s had ended "
-			        "(its last line is in frame %u): read until the line \"NNN \" with a space\n",
-			        tlw_ex_label(x, vb, sizeof vb), t->ex[i].req[0], tlw_ex_label(p, pb, sizeof pb),
-			        t->ex[i - 1].rep[t->ex[i - 1].nrep - 1]);
-			n++;
-		}
-	}
-	return n;
-}
-
-static int mistakes_lines(FILE *o, const struct timeline *t)
-{
-	const struct session *s = t->s;
-	char names[200] = "";
-	size_t k = 0;
-	int n = 0;
-	for (size_t i = 0; i < s->nex; i++)
-		if (ans_bare_lf(&s->ex[i]) == 1) {
-			char vb[24];
-			k += (size_t)snprintf(names + k, k < sizeof names ? sizeof names - k : 0, "%s%s (frame %u)",
-			                      k ? ", " : "", tlw_ex_label(&s->ex[i], vb, sizeof vb),
-			                      t->ex[i].nreq ? t->ex[i].req[0] : 0);
-		}
-	long b = ans_find_body(s);
-	const struct body_info *bi = b >= 0 ? s->ex[b].bi : NULL;
-	if (bi && bi->complete && !bi->gap && s->ex[b].has_req_end &&
-	    s->ex[b].req_end - s->ex[b].req_off == bi->size + bi->stuffed + 2)
-		k += (size_t)snprintf(names + k, k < sizeof names ? sizeof names - k : 0, "%send of data (frame %u)",
-		                      k ? ", " : "", t->ex[b].req[t->ex[b].nreq - 1]);
-	if (k) {
-		fprintf(o, "- ✘ bare LF line endings: ");
-		md_code(o, names);
-		fprintf(o, " ended with \\n only; SMTP lines end with \\r\\n (RFC 5321 2.3.8)\n");
-		n++;
-	}
-	if (b >= 0) {
-		for (size_t i = (size_t)b + 1; i < s->nex; i++)
-			if (s->ex[i].kind == EXK_COMMAND && s->ex[i].reply_code >= 500 && s->ex[i].reply_code < 503) {
-				fprintf(o, "- ✘ after the end of data the server got an unknown command (frame %u, reply %d): "
-				        "the message probably held a line with a lone \".\" that was not dot-stuffed "
-				        "(send it as \"..\")\n", t->ex[i].nreq ? t->ex[i].req[0] : 0, s->ex[i].reply_code);
-				n++;
-				break;
-			}
-	}
-	return n;
-}
-
-static int mistakes_end(FILE *o, const struct timeline *t)
-{
-	const struct session *s = t->s;
-	int n = 0;
-	long q = ans_find_verb(s, "QUIT");
-	if (q < 0 && s->nex > 1 && !s->starttls && !s->tls_implicit) {
-		fprintf(o, "- ✘ no QUIT: the client closed (or stopped) without QUIT\n");
-		n++;
-	}
-	for (size_t i = 0; i < s->nex; i++)
-		if (s->ex[i].reply_code == 421 && t->ex[i].nrep) {
-			fprintf(o, "- ✘ the server gave up with 421 in frame %u (", t->ex[i].rep[0]);
-			md_code(o, s->ex[i].reply_text ? s->ex[i].reply_text : "");
-			fprintf(o, "): if it is a timeout, the client stalled (waiting for a reply it had "
-			        "already read, or not sending the next command)\n");
-			return n + 1;
-		}
-	if (q < 0 && s->first_closer == DIR_S2C)
-		fprintf(o, "- ✘ the server closed first without a QUIT: a server timeout, the client stalled\n"), n++;
-	return n;
-}
-
 static void answers_checklist(FILE *o, const struct timeline *t)
 {
 	fputs("\n### Lab checklist\n\n", o);
@@ -236,10 +143,7 @@ static void answers_checklist(FILE *o, const struct timeline *t)
 	check_commands(o, t);
 	check_message(o, t);
 	check_teardown(o, t);
-	fputs("\n### Client mistakes\n\n", o);
-	if (!mistakes_order(o, t) + !mistakes_lines(o, t) + !mistakes_end(o, t) == 3)
-		fputs("- none found (message after the 354, CRLF line endings, one reply read before the "
-		      "next command, QUIT sent, no server timeout, dot-stuffing)\n", o);
+	answers_mistakes(o, t);
 }
 
 void answers_session(void *ctx, const struct session *s, const struct timeline *t)

@@ -4,6 +4,7 @@
 #include "decode.h"
 #include "flow-table.h"
 #include "out.h"
+#include "out-mistakes.h"
 #include "session.h"
 #include "smtp_line.h"
 #include "timeline.h"
@@ -370,6 +371,7 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t)
 	fputs("]", o);
 	if (t->nicmp)
 		json_icmp_groups(o, t);
+	json_mistakes(o, t);
 	if (t->sender_writes)
 		fprintf(o, ",\"sender_check\":{\"matched\":%zu,\"writes\":%zu}", t->sender_matched, t->sender_writes);
 	fputs("}", o);

@@ -104,6 +104,8 @@ int body_line(void *ctx, const char *line, size_t len, uint64_t o0, uint64_t o1,
 	const char *u;
 	size_t ulen;
 	int eod = smtp_dot_unstuff_line(line, len, &u, &ulen);
+	if (b && line_bare_lf(len, overlong, o0, o1))
+		b->bare_lf++;
 	if (eod && !overlong) {
 		end_body(d, o1);
 		return 1;
@@ -213,6 +215,7 @@ size_t body_scan(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)
 		b->size = b->size >= eodlen ? b->size - eodlen : 0;
 		b->lines += lines;
 		b->stuffed += dots;
+		b->bare_lf += eodlen == 2;     /* ".\n" */
 	}
 	if (eodlen)
 		end_body(d, off + i);

@@ -306,8 +306,10 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 		d->resync[0] = 0;
 		d->wait_reply = 0;
 	}
+	int bare = line_bare_lf(len, overlong, o0, o1);
 	if (d->early_ex) {
 		if (s->ex[d->early_ex - 1].req_off == o0) {
+			s->ex[d->early_ex - 1].bare_lf = (uint8_t)bare;
 			finish_early(d, line, len, o1, 0);   /* already answered */
 			return 0;
 		}
@@ -315,11 +317,15 @@ static int client_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	}
 	if (known_verb(verb))
 		d->auth_open = 0;
-	if (d->auth_cont || (d->auth_open && !d->server_bytes)) {
+	size_t at = s->nex;        /* the exchange this line makes, if any */
+	int r = 0;
+	if (d->auth_cont || (d->auth_open && !d->server_bytes))
 		auth_response(d, line, len, o0, o1);
-		return 0;
-	}
-	return command(d, verb, line, len, o0, o1);
+	else
+		r = command(d, verb, line, len, o0, o1);
+	if (s->nex > at)
+		s->ex[at].bare_lf = (uint8_t)bare;
+	return r;
 }
 
 void client_bytes(struct dissector *d, uint64_t off, const uint8_t *p, size_t n)

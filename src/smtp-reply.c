@@ -184,6 +184,17 @@ static char *first_text(const char *t, size_t cap)
 	return dup_text(t, nl ? (size_t)(nl - t) : strlen(t), cap);
 }
 
+/* What a 2xx reply to EHLO/LHLO announced (the text is the whole reply). */
+static void ehlo_caps(struct exchange *x, const char *text)
+{
+	struct smtp_caps c = { 0 };
+	if (x->kind != EXK_COMMAND || x->reply_code / 100 != 2 || !text ||
+	    (!is_verb(x->verb, "EHLO") && !is_verb(x->verb, "LHLO")))
+		return;
+	smtp_caps_parse(&c, text, strlen(text));
+	x->caps = (uint16_t)c.flags;
+}
+
 static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
                        uint64_t o1, size_t overlong)
 {
@@ -229,6 +240,7 @@ static int server_line(void *ctx, const char *line, size_t len, uint64_t o0,
 	x->reply_text = first_text(d->ra.r.text ? d->ra.r.text : "", TEXT_LIMIT);
 	x->rep_off = d->rep_start;
 	x->rep_end = o1;
+	ehlo_caps(x, d->ra.r.text);
 	reply_done(d, x);
 	if (d->tls_s2c) {
 		s->tls_off[DIR_S2C] = o1;

@@ -22,6 +22,11 @@ void line_asm_free(struct line_asm *la)
 	la->len = la->cap = la->dropped = 0;
 }
 
+int line_bare_lf(size_t len, size_t overlong, uint64_t off_start, uint64_t off_end)
+{
+	return off_end - off_start == (uint64_t)len + overlong + 1;
+}
+
 size_t line_asm_pending(const struct line_asm *la)
 {
 	return la->len + la->dropped;

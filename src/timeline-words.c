@@ -258,6 +258,7 @@ void tlw_role(const struct timeline *t, size_t i, struct sbuf *b)
 	}
 	if (t->frames[i].dir <= 1)
 		note_words(t, i, said_dup, said_ka, b);
+	tlw_mistake_notes(t, i, b);
 }
 
 /* ---- a frame's details: SMTP text, then TCP ---- */

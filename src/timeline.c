@@ -243,6 +243,7 @@ void tl_build(struct timeline *t, const struct session *s, uint64_t t0,
 			map_ack(t, s, i, &w);
 	}
 	tl_facts(t, sender);
+	tl_mistakes(t);
 }
 
 void tl_free(struct timeline *t)
@@ -259,6 +260,7 @@ void tl_free(struct timeline *t)
 	free(t->rack_list);
 	free(t->owned);
 	tl_icmp_free(t);
+	tl_mistakes_free(t);
 	memset(t, 0, sizeof *t);
 }
 

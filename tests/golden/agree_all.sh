@@ -33,7 +33,7 @@ for cap in "$@"; do
 	case $(basename "$cap") in cut-short.pcap|fuzz-*|smtps*|midstream.pcap) continue ;; esac
 	port=25
 	case $(basename "$cap") in
-	port2525*) port=2525 ;; port10025*|split-greeting*) port=10025 ;;
+	port2525*) port=2525 ;; port10025*|split-greeting*) port=10025 ;; lab-client-aiosmtpd*) port=2527 ;;
 	auth-*|starttls*|*-starttls-*) port=587 ;; *-smtps-*) port=465 ;;
 	esac
 	# SMTP inside TLS: both sides decrypt with the key log beside the capture

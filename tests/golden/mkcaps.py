@@ -323,15 +323,16 @@ def std_open(cv, greet="220 mx.example.net ESMTP ready\r\n", ehlo="EHLO client.e
     cv.s(EHLO_REPLY)
 
 
-def std_envelope(cv, rcpts=("bob@example.net",), low=False):
-    """MAIL, RCPT for each recipient, DATA, each answered; the message is the caller's."""
+def std_envelope(cv, rcpts=("bob@example.net",), low=False, eol="\r\n"):
+    """MAIL, RCPT for each recipient, DATA, each answered; the message is the caller's.
+    eol: the client's line ending ("\n" for a bare-LF client)."""
     f = (lambda x: x.lower()) if low else (lambda x: x)
-    cv.c(f("MAIL FROM:") + "<alice@example.org>\r\n")
+    cv.c(f("MAIL FROM:") + "<alice@example.org>" + eol)
     cv.s("250 2.1.0 Ok\r\n")
     for r in rcpts:
-        cv.c(f("RCPT TO:") + "<%s>\r\n" % r)
+        cv.c(f("RCPT TO:") + "<%s>" % r + eol)
         cv.s("250 2.1.5 Ok\r\n")
-    cv.c(f("DATA") + "\r\n")
+    cv.c(f("DATA") + eol)
     cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
 
 
@@ -926,12 +927,7 @@ def cap_bare_lf():
     cv.s("220 mx.example.net ESMTP ready\r\n", dt=0.02)
     cv.c("HELO client\n")
     cv.s("250 mx.example.net\r\n")
-    cv.c("MAIL FROM:<alice@example.org>\n")
-    cv.s("250 2.1.0 Ok\r\n")
-    cv.c("RCPT TO:<bob@example.net>\n")
-    cv.s("250 2.1.5 Ok\r\n")
-    cv.c("DATA\n")
-    cv.s("354 End data with <CR><LF>.<CR><LF>\r\n")
+    std_envelope(cv, eol="\n")
     cv.c("Subject: bare LF\n\nline 1\n..dotted\nline 3\n.\n")
     cv.s("250 2.0.0 Ok: queued\r\n", dt=0.005)
     cv.c("QUIT\n")

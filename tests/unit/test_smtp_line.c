@@ -37,6 +37,31 @@ static void feed_split(const char *in, size_t n, size_t limit, size_t s1, size_t
 	line_asm_free(&la);
 }
 
+/* line_bare_lf over what the assembler hands out: CRLF, LF alone, an empty
+ * line of each, and an overlong line whose CR fell past the limit. */
+struct bare { int bare[8], n; };
+
+static int bare_cb(void *ctx, const char *line, size_t len, uint64_t a, uint64_t b, size_t overlong)
+{
+	struct bare *c = ctx;
+	(void)line;
+	if (c->n < 8)
+		c->bare[c->n++] = line_bare_lf(len, overlong, a, b);
+	return 0;
+}
+
+static void test_line_bare_lf(void)
+{
+	static const char in[] = "EHLO a\r\nMAIL x\n\n\r\n0123456789\r\n0123456789\n";
+	struct line_asm la;
+	struct bare c = { { 0 }, 0 };
+	line_asm_init(&la, 6, 0);
+	CHECK(line_asm_feed(&la, (const uint8_t *)in, sizeof in - 1, bare_cb, &c) == sizeof in - 1);
+	CHECK(c.n == 6);
+	CHECK(!c.bare[0] && c.bare[1] && c.bare[2] && !c.bare[3] && !c.bare[4] && c.bare[5]);
+	line_asm_free(&la);
+}
+
 static void test_line_asm_splits(void)
 {
 	static const char in[] = "250-mx.example\r\n250-SIZE 100\n\r\n250 OK\rX\r\ntail";
@@ -276,6 +301,7 @@ int main(void)
 	test_line_asm_splits();
 	test_line_asm_limit();
 	test_line_asm_stop();
+	test_line_bare_lf();
 	test_parse_reply_line();
 	test_reply_asm();
 	test_meaning_and_verb();
