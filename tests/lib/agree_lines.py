@@ -14,7 +14,8 @@ decrypts TLS, so the replies read from decrypted TLS are compared too;
 without secrets they are left out on both sides.  Sessions are matched by
 client port, in order.  PORT: as in agree.py.
 
-Prints "reply lines agreeing A of B"; exits 0 when all agree, 1 otherwise,
+Prints "reply lines agreeing A of B"; exits 0 when all agree (0 of 0: a capture
+with no reply, e.g. only the client side), 1 otherwise,
 2 on tool errors.
 """
 import json
@@ -94,7 +95,7 @@ def main(argv):
             print("session %d: tshark shows %d reply lines, ours account for %d" %
                   (s["index"], len(lines), at))
     print("reply lines agreeing %d of %d" % (good, total))
-    return 0 if good == total and total > 0 else 1
+    return 0 if good == total else 1
 
 
 if __name__ == "__main__":
