@@ -8,6 +8,7 @@
 #include "session.h"
 #include "smtp_line.h"
 #include "timeline.h"
+#include "smtp-feed.h"
 #include "unit.h"
 
 static const char EHLO_REPLY[] =
@@ -16,40 +17,9 @@ static const char EHLO_REPLY[] =
 static const char EHLO_LINES[] = "mx.example.net Hello\nPIPELINING\nSIZE 10240000\n"
 	"STARTTLS\nAUTH PLAIN LOGIN\nX-FOO bar\n8BITMIME";
 
-struct feed {
-	struct session s;
-	uint64_t off[2];
-};
-
-static void f_init(struct feed *f)
-{
-	memset(f, 0, sizeof *f);
-	f->s.first_closer = -1;
-	f->s.d[DIR_C2S].syn = 1;
-	smtp_new(&f->s, 0);
-}
-
-static void f_free(struct feed *f)
-{
-	smtp_free(&f->s);
-	smtp_exchanges_free(&f->s);
-}
-
-static void f_send(struct feed *f, int dir, const char *p, size_t n)
-{
-	smtp_data(&f->s, dir, f->off[dir], (const uint8_t *)p, n);
-	f->off[dir] += n;
-}
-
-static void sv(struct feed *f, const char *p) { f_send(f, DIR_S2C, p, strlen(p)); }
-static void c(struct feed *f, const char *p) { f_send(f, DIR_C2S, p, strlen(p)); }
-
 static const struct exchange *ehlo(const struct session *s)
 {
-	for (size_t i = 0; i < s->nex; i++)
-		if (s->ex[i].kind == EXK_COMMAND && !strcmp(s->ex[i].verb, "EHLO"))
-			return &s->ex[i];
-	return NULL;
+	return find(s, EXK_COMMAND, "EHLO", 0);
 }
 
 /* The reply in three segments, split at every pair of positions. */
