@@ -122,6 +122,32 @@ size_t tl_frame_ex(const struct timeline *t, size_t i, uint32_t c);
 size_t tl_acked_ex(const struct timeline *t, size_t i, uint32_t c);
 const struct frame_rec *tl_find(const struct timeline *t, uint32_t no);
 
+/* ---- fields (timeline-link.c) ---- */
+/* One side of the handshake: its raw ISN and the options of its SYN
+ * (the client's SYN, the server's SYN/ACK). */
+struct tl_syn_side {
+	int seen;                /* the side's SYN was seen: isn is valid */
+	uint32_t isn;            /* raw */
+	uint32_t frame;          /* the handshake frame the options are from, 0 not captured */
+	uint16_t mss;            /* 0: not offered */
+	int8_t wscale;           /* -1: not offered */
+	uint8_t sack_perm;
+};
+void tl_syn_side(const struct timeline *t, int dir, struct tl_syn_side *out);
+
+/* What an ARP or ND frame says (addresses point into the frame record). */
+enum { TL_LINK_REQUEST, TL_LINK_REPLY, TL_LINK_OTHER };
+struct tl_link {
+	int op;                  /* TL_LINK_*: ARP request/reply, ND solicitation/advertisement */
+	unsigned opcode;         /* ARP 1, 2; ND 135, 136 */
+	int family;              /* 4 (ARP) or 6 (ND): the IP addresses' */
+	int about;               /* TLW_* whose address is asked for / answered, -1 another's */
+	const uint8_t *sender_mac, *sender_ip;
+	const uint8_t *target_mac, *target_ip;   /* target_mac NULL: none (ND) */
+};
+/* 0 when frame i is not ARP/ND. */
+int tl_link(const struct timeline *t, size_t i, struct tl_link *out);
+
 /* ---- words (timeline-words.c): all the English ---- */
 void tlw_role(const struct timeline *t, size_t i, struct sbuf *r);      /* roles + analysis notes */
 void tlw_details(const struct timeline *t, size_t i, int raw_seq, struct sbuf *r);
