@@ -106,6 +106,8 @@ struct timeline {
 	const char *nexthop;             /* the sender's next hop, NULL if unknown */
 	size_t sender_writes, sender_matched;
 	struct frame_rec *owned;         /* sorted copy when the session's were not in order */
+	char gateway[46];                /* the gateway behind the server MAC: from its ARP reply,
+	                                    else the sender's route; "" when not known */
 };
 
 /* Build the timeline of a finished session (sender may be NULL). */
