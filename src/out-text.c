@@ -64,8 +64,10 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 	const struct session *s = t->s;
 	char rq[40], rp[40], ack[12], tm[16], lab[40], row[512], text[200], safe[4 * sizeof row];
 	char tsafe[4 * sizeof text];
-	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-12s %s\n", "Exchange", "Request", "Reply",
-	        "ACK", "Server time", "Reply code and text");
+	putc('\n', o);
+	snprintf(row, sizeof row, "  %-18s %-13s %-13s %-6s %-12s", "Exchange", "Request", "Reply",
+	         "ACK", "Server time");
+	wrap_pair(o, 0, row, " ", "Reply code and text", NULL, c->o.width > 0 ? (size_t)c->o.width : 0, 21);
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
 		const struct tl_exchange *tx = &t->ex[i];
