@@ -34,6 +34,16 @@ void json_begin(void *ctx)
 	);
 }
 
+/* sep"KEY":v, or sep"KEY":null when not has. */
+static void json_num_or_null(FILE *o, const char *sep, const char *key, int has, unsigned v)
+{
+	fprintf(o, "%s\"%s\":", sep, key);
+	if (has)
+		fprintf(o, "%u", v);
+	else
+		fputs("null", o);
+}
+
 /* handshake.client_isn / server_isn (raw) and syn_options, each side
  * whose SYN was seen. */
 static void json_syn(FILE *o, const struct timeline *t)
@@ -50,12 +60,10 @@ static void json_syn(FILE *o, const struct timeline *t)
 	for (int d = 0, n = 0; d < 2; d++) {
 		if (!sd[d].seen)
 			continue;
-		fprintf(o, "%s\"%s\":{\"frame\":", n++ ? "," : "", d ? "server" : "client");
-		if (sd[d].frame) fprintf(o, "%u", sd[d].frame); else fputs("null", o);
-		fputs(",\"mss\":", o);
-		if (sd[d].mss) fprintf(o, "%u", sd[d].mss); else fputs("null", o);
-		fputs(",\"wscale\":", o);
-		if (sd[d].wscale >= 0) fprintf(o, "%d", sd[d].wscale); else fputs("null", o);
+		fprintf(o, "%s\"%s\":{", n++ ? "," : "", d ? "server" : "client");
+		json_num_or_null(o, "", "frame", sd[d].frame > 0, sd[d].frame);
+		json_num_or_null(o, ",", "mss", sd[d].mss > 0, sd[d].mss);
+		json_num_or_null(o, ",", "wscale", sd[d].wscale >= 0, (unsigned)sd[d].wscale);
 		fprintf(o, ",\"sack_perm\":%s}", sd[d].sack_perm ? "true" : "false");
 	}
 	putc('}', o);
