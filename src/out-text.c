@@ -106,8 +106,10 @@ static void text_head(struct out_ctx *c, const struct timeline *t)
 		tlw_gateway(t, &gw);
 		addr_mac(s->cmac, m1);
 		addr_mac(s->smac, m2);
-		fprintf(o, "  MACs: client side %s, server side %s%s\n", m1, m2,
-		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
+		char line[200];
+		snprintf(line, sizeof line, "  MACs: client side %s, server side %s%s", m1, m2,
+		         memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
+		wrap_pair(o, 0, line, "", "", NULL, c->o.width > 0 ? (size_t)c->o.width : 0, 4);
 	}
 }
 
