@@ -14,7 +14,7 @@ struct out_opts {
 	enum out_format format;
 	int raw_seq;               /* raw instead of relative sequence numbers */
 	int color;                 /* ANSI colour in text output */
-	int width;                 /* cut frame lines to this many columns (a terminal); 0: never */
+	int width;                 /* fold frame lines at this many columns (a terminal, --width); 0: never */
 	int ladder_full;           /* --ladder=full: no folding */
 	int ladder_glyphs;         /* 0 from the locale, 1 ASCII, 2 Unicode */
 	FILE *out;                 /* NULL: stdout */

@@ -194,6 +194,8 @@ struct timeline {
 	size_t nmistakes;
 	size_t *mistake_by_note;         /* mistakes with a note frame, by that frame */
 	size_t nmistake_notes;
+	char gateway[46];                /* the gateway behind the server MAC: from its ARP reply,
+	                                    else the sender's route; "" when not known */
 };
 
 /* Build the timeline of a finished session (sender may be NULL). */
@@ -232,6 +234,31 @@ int tl_ext_next(const struct exchange *x, size_t *cur, struct tl_ext *e);
  * one line, or lines not kept: *c starts at 0; the next one's exchange
  * index, or -1 when there is none. */
 long tl_frame_more_lines(const struct timeline *t, size_t i, uint32_t *c);
+/* ---- fields (timeline-link.c) ---- */
+/* One side of the handshake: its raw ISN and the options of its SYN
+ * (the client's SYN, the server's SYN/ACK). */
+struct tl_syn_side {
+	int seen;                /* the side's SYN was seen: isn is valid */
+	uint32_t isn;            /* raw */
+	uint32_t frame;          /* the handshake frame the options are from, 0 not captured */
+	uint16_t mss;            /* 0: not offered */
+	int8_t wscale;           /* -1: not offered */
+	uint8_t sack_perm;
+};
+void tl_syn_side(const struct timeline *t, int dir, struct tl_syn_side *out);
+
+/* What an ARP or ND frame says (addresses point into the frame record). */
+enum { TL_LINK_REQUEST, TL_LINK_REPLY, TL_LINK_OTHER };
+struct tl_link {
+	int op;                  /* TL_LINK_*: ARP request/reply, ND solicitation/advertisement */
+	unsigned opcode;         /* ARP 1, 2; ND 135, 136 */
+	int family;              /* 4 (ARP) or 6 (ND): the IP addresses' */
+	int about;               /* TLW_* whose address is asked for / answered, -1 another's */
+	const uint8_t *sender_mac, *sender_ip;
+	const uint8_t *target_mac, *target_ip;   /* target_mac NULL: none (ND) */
+};
+/* 0 when frame i is not ARP/ND. */
+int tl_link(const struct timeline *t, size_t i, struct tl_link *out);
 
 /* ---- words (timeline-words.c): all the English ---- */
 void tlw_role(const struct timeline *t, size_t i, struct sbuf *r);      /* roles + analysis notes */

@@ -48,8 +48,8 @@ static void q_arp(FILE *o, const struct timeline *t)
 		tlw_noarp(t, &b);
 		fprintf(o, "- No ARP for this session: %s\n", b.n > 11 ? b.b + 11 : "not in the capture");
 	}
-	if (t->gw_arp) {
-		addr_ip(4, t->gw_arp->spa, ip, sizeof ip);
+	if (t->gateway[0]) {
+		snprintf(ip, sizeof ip, "%s", t->gateway);
 		addr_ip(s->family, s->sip, ip2, sizeof ip2);
 		fprintf(o, "- Why %s and not the server %s: the server is not on the client's subnet, so the "
 		        "client's route sends the frames to its gateway %s; the Ethernet destination of every "
@@ -75,7 +75,7 @@ static void q_addresses(FILE *o, const struct timeline *t)
 		addr_mac(s->cmac, m1);
 		addr_mac(s->smac, m2);
 		fprintf(o, "- MACs on the client's frames: source %s, destination %s%s\n", m1, m2,
-		        t->gw_arp ? " (the gateway's)" : "");
+		        t->gateway[0] ? " (the gateway's)" : "");
 	}
 }
 

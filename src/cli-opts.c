@@ -114,6 +114,8 @@ static const char usage_text[] =
 "      --svg FILE            also write the ladders as one self-contained SVG\n"
 "      --html FILE           also write one self-contained HTML report: summary,\n"
 "                            ladder, timeline table, answers, message headers\n"
+"      --width N             fold frame lines at N columns (default: the terminal's\n"
+"                            width; one line a frame into a pipe or file; 0 never)\n"
 "      --no-color            no colour (colour is used only on a terminal)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -132,7 +134,7 @@ enum {
 	O_ATTACH, O_ATTACH_TYPE, O_HTML_FILE, O_INLINE, O_PIPELINE, O_QUIT_AFTER,
 	O_KEYLOG, O_JSON, O_NO_COLOR, O_SUMMARY, O_PORT, O_SESSION,
 	O_SHOW_SECRETS, O_RAW_SEQ, O_IDLE_TIMEOUT, O_MEMORY_LIMIT,
-	O_ANSWERS, O_LADDER, O_SVG, O_HTML, O_SHOW_DATA,
+	O_ANSWERS, O_LADDER, O_SVG, O_HTML, O_SHOW_DATA, O_WIDTH,
 };
 
 static const struct option long_opts[] = {
@@ -183,6 +185,7 @@ static const struct option long_opts[] = {
 	{ "ladder", optional_argument, NULL, O_LADDER },
 	{ "svg", required_argument, NULL, O_SVG },
 	{ "html", required_argument, NULL, O_HTML },
+	{ "width", required_argument, NULL, O_WIDTH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -296,6 +299,11 @@ static int analyze_opt(int c, const char *arg, struct send_args *a, int *color)
 	case O_SVG: a->oo.svg_file = arg; return -1;
 	case O_HTML: a->oo.html_file = arg; return -1;
 	case O_NO_COLOR: *color = 0; return -1;
+	case O_WIDTH:
+		if (number(arg, 0, 10000, &v) || (v && v < 40))
+			return usage_error("--width: '%s' is not 0 or a number of columns (40-10000)", arg);
+		a->oo.width = (int)v;
+		return -1;
 	case O_PORT:
 		if (number(arg, 1, 65535, &v))
 			return usage_error("--port: '%s' is not a port number (1-65535)", arg);
@@ -416,12 +424,14 @@ static int open_keylog(struct send_args *a)
 	return -1;
 }
 
-/* Like ps: fit the terminal. */
-static int term_width(void)
+/* Like ps: fit the terminal (--width N wins; 0 into a pipe or file). */
+static int term_width(int given)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
 
+	if (given >= 0)
+		return given;
 	if (!isatty(STDOUT_FILENO))
 		return 0;
 	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
@@ -542,6 +552,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 	keep_cmdline(argc, argv);
 	a->oo.format = OUT_TEXT;
 	a->oo.out = stdout;
+	a->oo.width = -1;                 /* no --width */
 	if ((r = command(argc, argv, cl)) >= 0)
 		return r;
 	optind = 2;
@@ -560,7 +571,7 @@ int cli_parse(int argc, char **argv, struct cli *cl)
 			return r;
 	}
 	a->oo.color = color && a->oo.format == OUT_TEXT;
-	a->oo.width = term_width();
+	a->oo.width = term_width(a->oo.width);
 	if (cl->cmd == CMD_SEND && (r = open_keylog(a)) >= 0)
 		return r;
 	if ((r = check_args(argc, argv, cl)) >= 0)

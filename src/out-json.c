@@ -42,6 +42,41 @@ static void json_capture_point(FILE *o, const struct timeline *t)
 	json_put_str(o, cp);
 }
 
+/* sep"KEY":v, or sep"KEY":null when not has. */
+static void json_num_or_null(FILE *o, const char *sep, const char *key, int has, unsigned v)
+{
+	fprintf(o, "%s\"%s\":", sep, key);
+	if (has)
+		fprintf(o, "%u", v);
+	else
+		fputs("null", o);
+}
+
+/* handshake.client_isn / server_isn (raw) and syn_options, each side
+ * whose SYN was seen. */
+static void json_syn(FILE *o, const struct timeline *t)
+{
+	struct tl_syn_side sd[2];
+	tl_syn_side(t, DIR_C2S, &sd[0]);
+	tl_syn_side(t, DIR_S2C, &sd[1]);
+	for (int d = 0; d < 2; d++)
+		if (sd[d].seen)
+			fprintf(o, ",\"%s_isn\":%u", d ? "server" : "client", sd[d].isn);
+	if (!sd[0].seen && !sd[1].seen)
+		return;
+	fputs(",\"syn_options\":{", o);
+	for (int d = 0, n = 0; d < 2; d++) {
+		if (!sd[d].seen)
+			continue;
+		fprintf(o, "%s\"%s\":{", n++ ? "," : "", d ? "server" : "client");
+		json_num_or_null(o, "", "frame", sd[d].frame > 0, sd[d].frame);
+		json_num_or_null(o, ",", "mss", sd[d].mss > 0, sd[d].mss);
+		json_num_or_null(o, ",", "wscale", sd[d].wscale >= 0, (unsigned)sd[d].wscale);
+		fprintf(o, ",\"sack_perm\":%s}", sd[d].sack_perm ? "true" : "false");
+	}
+	putc('}', o);
+}
+
 static void json_head(struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -74,9 +109,11 @@ static void json_head(struct out_ctx *c, const struct timeline *t)
 	if (t->has_synack) fprintf(o, ",\"syn_synack\":%.9f", (double)t->synack_ns / 1e9);
 	if (t->has_irtt) fprintf(o, ",\"irtt\":%.9f", (double)t->irtt_ns / 1e9);
 	json_capture_point(o, t);
-	fprintf(o, ",\"windows_scaled\":%s,\"acks_relative\":%s}",
+	fprintf(o, ",\"windows_scaled\":%s,\"acks_relative\":%s",
 	        s->d[0].wscale >= 0 && s->d[1].wscale >= 0 ? "true" : "false",
 	        s->d[0].seen && s->d[1].seen ? "true" : "false");
+	json_syn(o, t);
+	putc('}', o);
 }
 
 static void json_envelope(FILE *o, const struct session *s)
@@ -187,6 +224,29 @@ static void json_icmp_groups(FILE *o, const struct timeline *t)
 	fputs("]", o);
 }
 
+/* "arp": what an ARP / ND frame says (tl_link). */
+static void json_link(FILE *o, const struct timeline *t, size_t i)
+{
+	static const char *const op[] = { "request", "reply", "other" };
+	static const char *const about[] = { [TLW_SERVER] = "server", [TLW_CLIENT] = "client",
+	                                     [TLW_GATEWAY] = "gateway" };
+	struct tl_link l;
+	char mac[ADDR_MAC_MAX], ip[ADDR_IP_MAX];
+	if (!tl_link(t, i, &l))
+		return;
+	addr_mac(l.sender_mac, mac);
+	addr_ip(l.family, l.sender_ip, ip, sizeof ip);
+	fprintf(o, ",\"arp\":{\"op\":\"%s\",\"opcode\":%u,\"sender_mac\":\"%s\",\"sender_ip\":\"%s\"",
+	        op[l.op], l.opcode, mac, ip);
+	addr_ip(l.family, l.target_ip, ip, sizeof ip);
+	if (l.target_mac)
+		addr_mac(l.target_mac, mac);
+	fprintf(o, ",\"target_mac\":%s%s%s,\"target_ip\":\"%s\",\"about\":", l.target_mac ? "\"" : "",
+	        l.target_mac ? mac : "null", l.target_mac ? "\"" : "", ip);
+	json_put_str(o, l.about >= 0 && l.about <= TLW_GATEWAY ? about[l.about] : NULL);
+	putc('}', o);
+}
+
 static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t i)
 {
 	FILE *o = c->o.out;
@@ -220,6 +280,8 @@ static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t
 		json_analysis(o, f->ta);
 	} else if (f->proto == FP_ICMP)
 		json_icmp_frame(o, t, i);
+	else
+		json_link(o, t, i);
 	putc_unlocked('}', o);
 }
 

@@ -10,43 +10,31 @@
 #include "util-addr.h"
 #include "util-fmt.h"
 #include "util-text.h"
+#include "util-wrap.h"
 
 #define SAFE_MAX 4096        /* a 1024-byte line rendered safe: at most 4 bytes per byte */
+
+/* A line of terminal-safe text after `indent`, folded at width (0: never),
+ * further lines indented two more columns. */
+static void fold_line(FILE *o, const char *indent, const char *safe, int width)
+{
+	fputs(indent, o);
+	wrap_pair(o, strlen(indent), safe, "", "", NULL, width > 0 ? (size_t)width : 0, strlen(indent) + 2);
+}
 
 static const char *const class_color[] = {
 	[TLC_PLAIN] = NULL, [TLC_LINK] = "\033[35m", [TLC_CONN] = "\033[33m",
 	[TLC_REQUEST] = "\033[32m", [TLC_REPLY_OK] = "\033[36m", [TLC_REPLY_ERR] = "\033[31m",
 };
 
-/* One line per frame.  On a terminal the line is cut to its width (at a
- * character boundary); otherwise it is written whole. */
+/* One line per frame.  With a width (a terminal, or --width) a line that
+ * does not fit is folded: the role stays on the first line (folded itself
+ * if it must), the details follow on lines indented under the role. */
 static void frame_line(FILE *o, const char *head, const char *role, const char *details,
                        const char *color, int width)
 {
-	size_t hl = strlen(head), rl = strlen(role), dl = strlen(details);
-	size_t room = width > 0 && (size_t)width > hl ? (size_t)width - hl : (size_t)-1;
 	fputs(head, o);
-	size_t take = rl < room ? rl : room;
-	if (color)
-		fprintf(o, "%s%.*s\033[0m", color, (int)take, role);
-	else
-		fwrite(role, 1, take, o);
-	room -= take;
-	if (take == rl && dl && room > 2) {
-		fputs("  ", o);
-		room -= 2;
-		take = dl;
-		if (dl > room) {
-			take = room - 1;
-			while (take && ((unsigned char)details[take] & 0xc0) == 0x80)
-				take--;          /* not inside a UTF-8 sequence */
-		}
-		fwrite(details, 1, take, o);
-		if (take < dl)
-			fputs("~", o);
-	} else if (take < rl || (dl && room <= 2))
-		fputs("~", o);
-	putc('\n', o);
+	wrap_pair(o, strlen(head), role, "  ", details, color, width > 0 ? (size_t)width : 0, strlen(head));
 }
 
 static void fmt_frames(const uint32_t *v, uint32_t n, char *out, size_t cap)
@@ -64,22 +52,6 @@ static void fmt_frames(const uint32_t *v, uint32_t n, char *out, size_t cap)
 		snprintf(out, cap, "%u-%u", v[0], v[n - 1]);
 	else
 		snprintf(out, cap, "%u..%u(%u)", v[0], v[n - 1], n);
-}
-
-/* A line, cut to a terminal's width (0: whole). */
-static void cut_line(FILE *o, const char *line, int width)
-{
-	size_t n = strlen(line);
-	if (width > 0 && n > (size_t)width) {
-		size_t take = (size_t)width - 1;
-		while (take && ((unsigned char)line[take] & 0xc0) == 0x80)
-			take--;
-		fwrite(line, 1, take, o);
-		fputs("~\n", o);
-	} else {
-		fputs(line, o);
-		putc('\n', o);
-	}
 }
 
 static void table_label(const struct exchange *x, char *lab, size_t cap)
@@ -122,8 +94,7 @@ static void timing_legend(const struct out_ctx *c, const struct timeline *t)
 		struct sbuf b;
 		sb_init(&b);
 		tlw_timing_legend(t, k, &b);
-		fputs("  ", c->o.out);
-		cut_line(c->o.out, b.b, c->o.width > 2 ? c->o.width - 2 : c->o.width);
+		fold_line(c->o.out, "  ", b.b, c->o.width);
 	}
 }
 
@@ -132,8 +103,11 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 	FILE *o = c->o.out;
 	const struct session *s = t->s;
 	char rq[40], rp[40], ack[12], tm[40], lab[40], row[512], text[200], safe[4 * sizeof row];
-	fprintf(o, "\n  %-18s %-13s %-13s %-6s %-11s %-11s %s\n", "Exchange", "Request", "Reply",
-	        "ACK", "Response", "Server est.", "Reply code and text");
+	char tsafe[4 * sizeof text];
+	putc('\n', o);
+	snprintf(row, sizeof row, "  %-18s %-13s %-13s %-6s %-11s %-11s", "Exchange", "Request", "Reply",
+	         "ACK", "Response", "Server est.");
+	wrap_pair(o, 0, row, " ", "Reply code and text", NULL, c->o.width > 0 ? (size_t)c->o.width : 0, 21);
 	for (size_t i = 0; i < s->nex; i++) {
 		const struct exchange *x = &s->ex[i];
 		const struct tl_exchange *tx = &t->ex[i];
@@ -148,8 +122,9 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 			         x->reply_lines > 1 ? " (+more lines)" : "");
 		else
 			snprintf(text, sizeof text, "-");
-		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %s %s", lab, rq, rp, ack, tm, text);
-		cut_line(o, fmt_safe(row, safe, sizeof safe), c->o.width);
+		snprintf(row, sizeof row, "  %-18.18s %-13s %-13s %-6s %s", lab, rq, rp, ack, tm);
+		wrap_pair(o, 0, fmt_safe(row, safe, sizeof safe), " ", fmt_safe(text, tsafe, sizeof tsafe), NULL,
+		          c->o.width > 0 ? (size_t)c->o.width : 0, 21);
 	}
 	timing_legend(c, t);
 }
@@ -171,8 +146,10 @@ static void text_head(struct out_ctx *c, const struct timeline *t)
 		tlw_gateway(t, &gw);
 		addr_mac(s->cmac, m1);
 		addr_mac(s->smac, m2);
-		fprintf(o, "  MACs: client side %s, server side %s%s\n", m1, m2,
-		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
+		char line[200];
+		snprintf(line, sizeof line, "  MACs: client side %s, server side %s%s", m1, m2,
+		         memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
+		wrap_pair(o, 0, line, "", "", NULL, c->o.width > 0 ? (size_t)c->o.width : 0, 4);
 	}
 }
 
@@ -185,10 +162,10 @@ static void under_line(const struct out_ctx *c, const char *p, size_t n, int pad
 	char safe[4 * SMTP_RLINE_MAX + 8], row[sizeof safe + 160];
 	text_safe(safe, sizeof safe, p, n, NULL);
 	if (words)
-		snprintf(row, sizeof row, LINE_INDENT "%-*s  %s", pad, safe, words);
+		snprintf(row, sizeof row, "%-*s  %s", pad, safe, words);
 	else
-		snprintf(row, sizeof row, LINE_INDENT "%s", safe);
-	cut_line(c->o.out, row, c->o.width);
+		snprintf(row, sizeof row, "%s", safe);
+	fold_line(c->o.out, LINE_INDENT, row, c->o.width);
 }
 
 /* Under the frame that ends a reply: an EHLO reply's extensions with their
@@ -231,8 +208,7 @@ static void text_verdict(const struct out_ctx *c, const struct timeline *t)
 	char safe[SAFE_MAX];
 	sb_init(&b);
 	tlw_verdict(t, &b);
-	fputs("  ", c->o.out);
-	cut_line(c->o.out, fmt_safe(b.b, safe, sizeof safe), c->o.width > 2 ? c->o.width - 2 : c->o.width);
+	fold_line(c->o.out, "  ", fmt_safe(b.b, safe, sizeof safe), c->o.width);
 }
 
 static void text_frames(const struct out_ctx *c, const struct timeline *t)
@@ -240,9 +216,12 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 	FILE *o = c->o.out;
 	char head[64];
 	fprintf(o, "\n%7s %10s %-3s %-4s %s\n", "No.", "Time", "Dir", "Prot", "Role, then TCP details and SMTP text");
-	if (c->o.width)
-		fprintf(o, "%27s(lines cut at %d columns, marked ~; pipe to a file or less -S for all)\n", "",
-		        c->o.width);
+	if (c->o.width > 0) {
+		char note[80];
+		snprintf(note, sizeof note, "(folded at %d columns)", c->o.width);
+		fprintf(o, "%28s", "");
+		wrap_pair(o, 28, note, "", "", NULL, (size_t)c->o.width, 28);
+	}
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct frame_rec *f = &t->frames[i];
 		struct sbuf role, sum;
@@ -259,19 +238,19 @@ static void text_frames(const struct out_ctx *c, const struct timeline *t)
 	}
 }
 
-/* One fact line: indent, the words made safe, newline; nothing if empty. */
-static void fact_line(FILE *o, const char *indent, const struct sbuf *b)
+/* One fact line: indent, the words made safe (folded to width, further
+ * lines two columns deeper), newline; nothing if empty. */
+static void fact_line(FILE *o, const char *indent, const struct sbuf *b, int width)
 {
+	char safe[SAFE_MAX];
 	if (!b->n)
 		return;
-	fputs(indent, o);
-	put_safe(o, b->b);
-	putc('\n', o);
+	fold_line(o, indent, fmt_safe(b->b, safe, sizeof safe), width);
 }
 
 typedef void (*fact_fn)(const struct timeline *t, struct sbuf *b);
 
-static void text_facts(FILE *o, const struct timeline *t)
+static void text_facts(FILE *o, const struct timeline *t, int width)
 {
 	static const fact_fn before[] = { tlw_handshake, tlw_greeting_wait, tlw_unscaled, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
 	                                  tlw_trouble_s2c, tlw_duration };
@@ -282,25 +261,25 @@ static void text_facts(FILE *o, const struct timeline *t)
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
 		sb_init(&b);
 		before[k](t, &b);
-		fact_line(o, "  ", &b);
+		fact_line(o, "  ", &b, width);
 	}
 	for (size_t k = 0; k < t->nicmp; k++) {
 		sb_init(&b);
 		tlw_icmp_fact(t, k, &b);
-		fact_line(o, "  ", &b);
+		fact_line(o, "  ", &b, width);
 	}
 	for (size_t i = 0; i < t->s->nex; i++) {
 		const struct body_info *bi = t->s->ex[i].bi;
 		for (int k = 0; bi && k < TLW_MESSAGE_LINES; k++) {
 			sb_init(&b);
 			tlw_message(bi, k, &b);
-			fact_line(o, k ? "    " : "  ", &b);
+			fact_line(o, k ? "    " : "  ", &b, width);
 		}
 	}
 	for (size_t k = 0; k < sizeof after / sizeof *after; k++) {
 		sb_init(&b);
 		after[k](t, &b);
-		fact_line(o, "  ", &b);
+		fact_line(o, "  ", &b, width);
 	}
 }
 
@@ -312,7 +291,7 @@ void text_session(void *ctx, const struct session *s, const struct timeline *t)
 	text_frames(c, t);
 	if (s->nex)
 		text_table(c, t);
-	text_facts(c->o.out, t);
+	text_facts(c->o.out, t, c->o.width);
 	text_show_data(c->o.out, s);
 }
 

@@ -1,10 +1,12 @@
 /* timeline-facts.c - the session facts of a timeline: handshake and its
  * RTTs, server times, the gateway behind the server MAC, why there is no
  * ARP, and the sender check. */
+#include <stdio.h>
 #include <string.h>
 #include "decode.h"
 #include "engine.h"
 #include "timeline.h"
+#include "util-addr.h"
 
 
 static void handshake_facts(struct timeline *t)
@@ -59,6 +61,10 @@ static void link_facts(struct timeline *t, const struct sender_info *si)
 			t->gw_arp = f;
 	}
 	t->nexthop = si ? si->nexthop : NULL;
+	if (t->gw_arp)
+		addr_ip(4, t->gw_arp->spa, t->gateway, sizeof t->gateway);
+	else if (si && si->via_gateway && si->nexthop && !si->loopback)   /* a cached neighbour: no ARP */
+		snprintf(t->gateway, sizeof t->gateway, "%s", si->nexthop);
 	if (arp)
 		t->noarp = TLA_HAVE_ARP;
 	else if (si && si->loopback)

@@ -418,14 +418,12 @@ void tlw_noarp(const struct timeline *t, struct sbuf *b)
 	}
 }
 
-/* " (the gateway 192.0.2.1)" after the server side MAC, "" when not known */
+/* " (the gateway 192.0.2.1)" after the server side MAC, "" when not known
+ * (from the gateway's ARP reply, or the sender's route when none was captured) */
 void tlw_gateway(const struct timeline *t, struct sbuf *b)
 {
-	char ip[ADDR_IP_MAX];
-	if (!t->gw_arp)
-		return;
-	addr_ip(4, t->gw_arp->spa, ip, sizeof ip);
-	sb_add(b, " (the gateway %s)", ip);
+	if (t->gateway[0])
+		sb_add(b, " (the gateway %s)", t->gateway);
 }
 
 void tlw_frame(const struct timeline *t, size_t i, int raw_seq, struct sbuf *role, struct sbuf *details)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/golden/check_answers.sh - the numbers of `--answers` against tshark
 # for the same capture: ports, MACs, raw ISNs, the handshake frames, iRTT
-# (tcp.analysis.initial_rtt) and how many segments carried the message.
+# (tcp.analysis.initial_rtt) and how many segments carried the message; and
+# the same numbers in --json's structured fields (handshake.client_isn,
+# server_isn, syn_options, frames[].arp).
 # Usage: check_answers.sh path/to/smtptrace.  Skipped without tshark.
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -46,6 +48,19 @@ for name in eth-basic lab-gateway null-bigbody ipv6-nd.pcapng offload lab-before
 	n=$(ts -Y "frame.number >= $2 && frame.number <= $last && tcp.len > 0 && tcp.srcport == $(echo $syn |
 		cut -d' ' -f2) && !tcp.analysis.retransmission" | wc -l)
 	same "message segments" "$1" "$n"
+	# the JSON's structured fields: raw ISNs, SYN options, the first ARP frame
+	"$bin" analyze "$in" --json >"$tmp/j" 2>/dev/null || bad "analyze --json failed"
+	j() { /usr/bin/python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["sessions"][0]
+h = s["handshake"]; o = h.get("syn_options", {}).get("client", {}); a = [f["arp"] for f in s["frames"] if "arp" in f]
+print(eval(sys.argv[2]))' "$tmp/j" "$1" 2>/dev/null; }
+	set -- $syn
+	same "json client_isn" "$(j 'h.get("client_isn")')" "$4"
+	same "json client mss" "$(j 'o.get("mss")')" "$(ts -Y "frame.number == $1" -T fields -e tcp.options.mss_val)"
+	set -- $synack
+	same "json server_isn" "$(j 'h.get("server_isn")')" "$2"
+	arp=$(ts -Y 'arp' -T fields -e arp.src.hw_mac -e arp.src.proto_ipv4 -e arp.dst.hw_mac -e arp.dst.proto_ipv4 | head -1)
+	[ -z "$arp" ] || same "json arp" "$(j '" ".join(a[0][k] for k in ("sender_mac", "sender_ip", "target_mac", "target_ip"))')" \
+		"$(echo $arp)"
 	[ $ok = 1 ] && pass=$((pass + 1))
 done
 echo "answers-tshark: $pass passed, $fail failed"

@@ -3,7 +3,8 @@
 # smtptrace send across the lab router to aiosmtpd, with --fresh-arp: exit 0,
 # the message arrives byte for byte (leading dots, a lone dot, bare-LF body
 # made CRLF), the capture exists, and analyze --json of it shows ARP, the
-# three handshake frames and every command.
+# three handshake frames and every command; sent again without --fresh-arp,
+# the timeline still names the gateway behind the server side MAC.
 . "$(dirname "$0")/../lib/common.sh"
 t_need_lab; t_need_aiosmtpd
 lab_up || t_fail "lab_up failed"
@@ -28,4 +29,14 @@ st_analyze "$cap" --json
 r=$($STJSON valid "$A_OUT") || t_fail "analyze --json: $r"
 r=$($STJSON send-check "$A_OUT" --arp --handshake 3 --commands EHLO,MAIL,RCPT,DATA,QUIT) ||
 	{ t_show "$A_OUT"; t_fail "analyze --json: $r"; }
-t_pass "delivered byte for byte; capture has ARP, handshake, EHLO MAIL RCPT DATA QUIT"
+
+# Again without --fresh-arp: the gateway is in the neighbour cache now, no
+# ARP is captured, and the MACs line still names the gateway (from the route).
+st_send --server "$LAB_SERVER_IP" --from student@lab.test --to ta@lab.test \
+	--subject "integ aiosmtpd 2" --body-file "$body" --timeout 20 -w "$LAB_DIR/send2.pcapng" --no-color
+t_expect_rc 0
+grep -q "^  MACs: .*(the gateway $LAB_ROUTER_IP_C)\$" "$T_OUT" ||
+	{ t_show "$T_OUT"; t_fail "no gateway note on the MACs line without an ARP"; }
+grep -q "^  ARP: none: the next hop $LAB_ROUTER_IP_C was already in the neighbour cache" "$T_OUT" ||
+	{ t_show "$T_OUT"; t_fail "no 'ARP: none' line for the cached gateway"; }
+t_pass "delivered byte for byte; capture has ARP, handshake, EHLO MAIL RCPT DATA QUIT; gateway named without ARP"

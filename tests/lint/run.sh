@@ -15,6 +15,8 @@
 #    made of the file, every header, .clang-tidy and the clang-tidy
 #    version, so only what changed is analysed again.
 #  - includes.sh: see its header and docs/architecture.md.
+#  - docs.sh: --help and the man page name the same options; the man page's
+#    and README's output samples are lines of golden outputs.
 # Prints "lint: N passed, N failed" (one test a tool); a missing tool is
 # skipped, or fails under CI=true.
 verbose=0
@@ -106,6 +108,13 @@ if sh tests/lint/includes.sh "$root" >"$tmp/includes"; then
 	echo "lint: includes: clean"
 else
 	fail=$((fail + 1)); echo "lint: includes: FAIL"; grep -v ': [0-9]* passed, ' "$tmp/includes" | sed 's/^/    /'
+fi
+
+# --- the documentation against the program (options, output samples)
+if sh tests/lint/docs.sh "${1:-build}/smtptrace" >"$tmp/docs"; then
+	pass=$((pass + 1)); echo "lint: docs: clean"
+else
+	fail=$((fail + 1)); echo "lint: docs: FAIL"; grep -v ': [0-9]* passed, ' "$tmp/docs" | sed 's/^/    /'
 fi
 
 if [ $skip -gt 0 ]; then

@@ -1,6 +1,7 @@
 /* test_cli.c - the command line (cli-opts.c) and the capture ring's size. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "unit.h"
 #include "capture.h"
 #include "exitcodes.h"
@@ -43,6 +44,13 @@ static void checks(void)
 	CHECK(parse(&cl, "smtptrace analyze f.pcap --port 25") == -1);
 	CHECK_STR(cl.file, "f.pcap");
 	CHECK(cl.a.eo.port == 25);
+	/* --width: given, 0 (never fold), out of range; not a terminal here: 0 without it */
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --width 80") == -1 && cl.a.oo.width == 80);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --width 0") == -1 && cl.a.oo.width == 0);
+	CHECK(parse(&cl, "smtptrace send -s h -f a@b -t c@d --width 60") == -1 && cl.a.oo.width == 60);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --width 12") == EX_USAGE_);
+	CHECK(parse(&cl, "smtptrace analyze f.pcap --width x") == EX_USAGE_);
+	CHECK(isatty(STDOUT_FILENO) || (parse(&cl, "smtptrace analyze f.pcap") == -1 && cl.a.oo.width == 0));
 	for (int i = 0; i < SEND_MAX_RCPTS; i++)
 		strcat(line, " -t x@y");
 	CHECK(parse(&cl, line) == -1);

@@ -1,2 +1,0 @@
-build-dev/app.o: src/app.c include/app.h
-include/app.h:

@@ -1,2 +1,0 @@
-build-dev/dns-mx.o: src/dns-mx.c include/dns.h
-include/dns.h:

@@ -1,2 +1,0 @@
-build-dev/pcapng.o: src/pcapng.c include/pcapng.h
-include/pcapng.h:

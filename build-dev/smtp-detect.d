@@ -1,9 +1,0 @@
-build-dev/smtp-detect.o: src/smtp-detect.c include/session.h \
- include/smtp_line.h include/app.h include/tcp-track.h include/decode.h \
- include/tcp-reasm.h
-include/session.h:
-include/smtp_line.h:
-include/app.h:
-include/tcp-track.h:
-include/decode.h:
-include/tcp-reasm.h:
