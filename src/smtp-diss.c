@@ -22,7 +22,7 @@ static int word_has_ctl(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	uint64_t del = w ^ (ones * 0x7f);
-	return (((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high ? 1 : 0;
+	return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high) != 0;
 }
 
 char *dup_text(const char *p, size_t n, size_t limit)
