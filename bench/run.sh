@@ -100,7 +100,7 @@ cmd = sys.argv[6:]
 rssf = errf + ".rss"
 if gnutime:
     cmd = [gnutime, "-f", "%M", "-o", rssf, "--"] + cmd
-best, rss, done = None, 0, 0
+best, rss, done, cpu = None, 0, 0, None
 for i in range(runs):
     with open(os.devnull, "wb") as null, open(errf, "wb") as err:
         t0 = time.perf_counter()
@@ -117,6 +117,8 @@ for i in range(runs):
         print("FAIL exit status %d" % os.waitstatus_to_exitcode(status))
         sys.exit(1)
     best = wall if best is None else min(best, wall)
+    c = ru.ru_utime + ru.ru_stime
+    cpu = c if cpu is None else min(cpu, c)
     r = ru.ru_maxrss
     if gnutime:
         try:
@@ -127,10 +129,12 @@ for i in range(runs):
     rss = max(rss, r)
     if wall > maxsecs:
         break
-print("%.3f %d %d" % (best, rss, done))
+print("%.3f %d %d %.3f" % (best, rss, done, cpu))
 EOF
 
-# measure NAME RUNS MAXSECS CMD... -> sets T_NAME, R_NAME (KiB), N_NAME
+# measure NAME RUNS MAXSECS CMD... -> sets T_NAME, R_NAME (KiB), N_NAME and
+# C_NAME (the best user + system CPU time, which a loaded machine inflates
+# far less than the wall time)
 measure() {
 	name=$1 runs=$2 maxs=$3
 	shift 3
@@ -140,14 +144,14 @@ measure() {
 		echo "bench: $name: $* : ${res#FAIL }" >&2
 		sed -n '1,20p' "$TMP/$name.err" >&2
 		failed=1
-		eval "T_$name=; R_$name=; N_$name=0"
+		eval "T_$name=; R_$name=; N_$name=0; C_$name="
 		return 1 ;;
 	esac
 	# shellcheck disable=SC2086
 	set -- $res
-	eval "T_$name=$1; R_$name=$2; N_$name=$3"
-	printf '  %-8s %8.3f s  (best of %d)  peak RSS %7.1f MiB\n' "$name" "$1" "$3" \
-		"$(echo "$2" | awk '{ print $1 / 1024 }')"
+	eval "T_$name=$1; R_$name=$2; N_$name=$3; C_$name=$4"
+	printf '  %-8s %8.3f s  (best of %d)  peak RSS %7.1f MiB  cpu %7.3f s\n' "$name" "$1" "$3" \
+		"$(echo "$2" | awk '{ print $1 / 1024 }')" "$4"
 }
 
 ratio() { # A B -> A/B or "n/a"
@@ -197,6 +201,63 @@ echo "bench: memory: analyze --summary on $SMALL vs $PACKETS packets"
 cat "$SMALLF" > /dev/null
 measure small "$RUNS" 1e9 "$ST" analyze --summary "$SMALLF"
 
+# --- instruction counts: user-space instructions retired do not depend on
+# the machine's load (8 jobs on 2 cores make the wall times above noise).
+# perf stat when the kernel gives this process counters, else valgrind's
+# callgrind (no cache simulation; about 50x slower, so several minutes).
+# BENCH_INSN=0 skips them.  Caveats: neither counts the kernel's work
+# (read() copying the file), which is most of the floor's wall time; and
+# under valgrind OpenSSL sees no SHA-NI/AVX-512 and takes its generic code,
+# so the TLS ratio over-weights the key schedule's SHA-256.
+INSN_TOOL=
+if [ "${BENCH_INSN:-1}" != 0 ]; then
+	if command -v perf >/dev/null 2>&1 &&
+	   perf stat -x, -e instructions:u -o "$TMP/probe" true 2>/dev/null &&
+	   grep -q '^[0-9][0-9]*,' "$TMP/probe"; then
+		INSN_TOOL=perf
+	elif command -v valgrind >/dev/null 2>&1; then
+		INSN_TOOL=callgrind
+	fi
+fi
+# insns NAME CMD... -> I_NAME (empty if not measured)
+insns() {
+	name=$1
+	shift
+	eval "I_$name="
+	if [ "$INSN_TOOL" = perf ]; then
+		perf stat -x, -e instructions:u -o "$TMP/$name.insn" -- "$@" >/dev/null 2>"$TMP/$name.err"
+		rc=$?
+		n=$(grep 'instructions' "$TMP/$name.insn" | cut -d, -f1)
+	else
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null -- "$@" >/dev/null 2>"$TMP/$name.err"
+		rc=$?
+		n=$(sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' "$TMP/$name.err" | tail -n 1)
+	fi
+	case $rc:$n in
+	0:[0-9]*) ;;
+	*)
+		echo "bench: $name: instructions not counted ($INSN_TOOL, exit $rc): $*" >&2
+		sed -n '1,10p' "$TMP/$name.err" >&2
+		failed=1
+		return 1 ;;
+	esac
+	eval "I_$name=$n"
+	printf '  %-8s %14s instructions\n' "$name" "$n"
+}
+if [ -n "$INSN_TOOL" ]; then
+	echo "bench: user-space instructions ($INSN_TOOL), one run each"
+	insns floor "$LOOP" "$BIG"
+	insns floor_b "$LOOP" -b "$BIG"
+	insns summary "$ST" analyze --summary "$BIG"
+	insns mfloor "$LOOP" "$MAIL"
+	insns mfloor_b "$LOOP" -b "$MAIL"
+	insns msummary "$ST" analyze --summary "$MAIL"
+	insns tlsdec "$ST" analyze --summary --keylog "$TLSREF.keys" "$TLSF"
+	insns plain "$ST" analyze --summary "$PLAINF"
+else
+	echo "bench: instruction counts skipped (BENCH_INSN=0, or neither perf counters nor valgrind)"
+fi
+
 echo
 echo "bench: results (one run of $0)"
 r1=$(ratio "$T_tshark" "$T_json")
@@ -213,18 +274,29 @@ verdict() { # VALUE OP LIMIT
 		ok = (op == ">=") ? (v >= l) : (v <= l); print ok ? "met" : "NOT met" }'
 }
 x() { if [ "$1" = n/a ]; then echo n/a; else echo "${1}x"; fi; }
+# also NAME_A NAME_B: the same ratio in CPU time and in instructions
+also() {
+	eval "c1=\${C_$1:-} c2=\${C_$2:-} i1=\${I_$1:-} i2=\${I_$2:-}"
+	printf '        the same in CPU time (user + system): %s, in user-space instructions: %s\n' \
+		"$(x "$(ratio "$c1" "$c2")")" "$(x "$(ratio "$i1" "$i2")")"
+}
 echo "  default mix ($BIG):"
 echo "    tshark / analyze --json      : $(x "$r1")   (target >= 30x: $(verdict "$r1" '>=' 30))"
 echo "    analyze --summary / pcaploop : $(x "$r2")   (target <= 1.5x: $(verdict "$r2" '<=' 1.5))"
+also summary floor
 echo "    analyze --summary / pcaploop -b (the same 1 MiB read buffer as smtptrace): $(x "$r2b")"
+also summary floor_b
 echo "  mail mix ($MAIL):"
 echo "    tshark / analyze --json      : $(x "$m1")   (target >= 30x: $(verdict "$m1" '>=' 30))"
 echo "    analyze --summary / pcaploop : $(x "$m2")   (target <= 1.5x: $(verdict "$m2" '<=' 1.5))"
+also msummary mfloor
 echo "    analyze --summary / pcaploop -b: $(x "$m2b")"
+also msummary mfloor_b
 t1=$(ratio "$T_tlsdec" "$T_plain")
 t2=$(ratio "$T_tlsdec" "$T_tlsenc")
 echo "  TLS ($TLSN sessions, $TLSF vs $PLAINF):"
 echo "    analyze --keylog (decrypting) / the same sessions in plaintext: $(x "$t1")   (target <= 2x: $(verdict "$t1" '<=' 2))"
+also tlsdec plain
 echo "    analyze --keylog / the same TLS capture without keys: $(x "$t2")"
 echo "  peak RSS of --summary, ${PACKETS} vs ${SMALL} packets: $(x "$r3") for a $(x "$f1") larger file"
 echo "                                 (target: far below ${f1}x: $(verdict "$r3" '<=' 3))"

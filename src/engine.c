@@ -193,21 +193,18 @@ static void expire_idle(struct engine *e)
 
 /* The TCP state machine (tcp-track.c) decides; the session keeps the
  * history letters, the first closer and the close. */
-static void tcp_frame(struct flow *f, int dir, const struct pkt *p, struct frame_rec *fr)
+static void tcp_frame(struct flow *f, int dir, const struct pkt *p, uint64_t ts, uint32_t no,
+                      uint32_t wirelen, struct tcp_verdict *v)
 {
 	struct session *s = &f->s;
-	struct tcp_verdict v;
-	tcp_track(s->d, dir, p, fr->ts_ns, fr->no, fr->wirelen, &v);
-	fr->off = v.off;
-	fr->win = v.win;
-	fr->ta = v.ta;
-	for (const char *c = v.hist; *c; c++)
+	tcp_track(s->d, dir, p, ts, no, wirelen, v);
+	for (const char *c = v->hist; *c; c++)
 		hist(s, *c);
-	if (v.first_fin && s->first_closer < 0)
+	if (v->first_fin && s->first_closer < 0)
 		s->first_closer = dir;
-	if (v.closes && !s->closed) {
+	if (v->closes && !s->closed) {
 		s->closed = 1;
-		s->close_frame = fr->no;
+		s->close_frame = no;
 	}
 }
 
@@ -225,11 +222,10 @@ void fill_frame(struct frame_rec *fr, uint32_t no, uint64_t ts, uint32_t wirelen
 	fr->family = (uint8_t)p->family;
 }
 
-/* One TCP frame of a flow that has a session. */
-static void session_frame(struct engine *e, struct flow *f, int dir, const struct pkt *p,
-                          uint64_t ts, uint32_t no, uint32_t wirelen)
+/* Keep a TCP frame's record for the timeline. */
+static void tcp_record(struct engine *e, struct session *s, int dir, const struct pkt *p,
+                       uint64_t ts, uint32_t no, uint32_t wirelen, const struct tcp_verdict *v)
 {
-	struct session *s = &f->s;
 	struct frame_rec fr;
 	fill_frame(&fr, no, ts, wirelen, p);
 	fr.dir = (uint8_t)dir;
@@ -243,14 +239,28 @@ static void session_frame(struct engine *e, struct flow *f, int dir, const struc
 	fr.sack_ok = p->sack_ok;
 	if (p->cap_paylen)
 		fr.tls_type = p->payload[0];
+	fr.off = v->off;
+	fr.win = v->win;
+	fr.ta = v->ta;
+	frame_push(e, s, &fr);
+}
+
+/* One TCP frame of a flow that has a session.  Its record is built only
+ * when an output reads frames (--summary does not: zeroing and filling it
+ * was a tenth of the engine's own per-frame instructions). */
+static void session_frame(struct engine *e, struct flow *f, int dir, const struct pkt *p,
+                          uint64_t ts, uint32_t no, uint32_t wirelen)
+{
+	struct session *s = &f->s;
+	struct tcp_verdict v;
 	if (!s->first_ts)
 		s->first_ts = ts;
 	s->last_ts = ts;
 
 	int was_closed = s->closed;
-	tcp_frame(f, dir, p, &fr);
+	tcp_frame(f, dir, p, ts, no, wirelen, &v);
 	if (s->is_smtp >= 0 && (e->needs & ENGINE_NEED_FRAMES))
-		frame_push(e, s, &fr);
+		tcp_record(e, s, dir, p, ts, no, wirelen, &v);
 	if (s->closed && !was_closed)
 		closed_push(e, f);
 }

@@ -16,6 +16,15 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* Whether a byte of w is below 0x20 or is 0x7f (exact as a yes/no for the
+ * whole word; tab counts too, and is told apart byte by byte). */
+static int word_has_ctl(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t del = w ^ (ones * 0x7f);
+	return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high) != 0;
+}
+
 char *dup_text(const char *p, size_t n, size_t limit)
 {
 	if (n > limit)
@@ -23,8 +32,16 @@ char *dup_text(const char *p, size_t n, size_t limit)
 	char *s = xmalloc(n + 1);
 	memcpy(s, p, n);
 	s[n] = '\0';
-	/* control characters (rare) would drive the user's terminal */
-	for (size_t i = 0; i < n; i++) {
+	/* control characters (rare) would drive the user's terminal; eight
+	 * bytes a step while there are none (this copy is made for every
+	 * command, reply line and header kept) */
+	size_t i = 0;
+	for (uint64_t w; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_has_ctl(w))
+			break;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			s[i] = '?';

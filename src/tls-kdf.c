@@ -39,15 +39,17 @@ int tls13_expand_label(const char *digest, const uint8_t *secret, size_t secretl
 		memcpy(info + n, ctx, ctxlen);
 	n += ctxlen;
 
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
 	OSSL_PARAM p[] = {
-		OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest, 0),
 		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, secretlen),
 		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
 		OSSL_PARAM_construct_end(),
 	};
-	return kdf_run("HKDF", p, out, outlen);
+	EVP_KDF_CTX *kctx = tls_evp_hkdf_expand_ctx(digest);   /* digest set, reused */
+	if (!kctx)
+		return -1;
+	int ok = EVP_KDF_derive(kctx, out, outlen, p) == 1;
+	tls_evp_hkdf_release();
+	return ok ? 0 : -1;
 }
 
 int tls12_prf(const char *digest, const uint8_t *secret, size_t secretlen,

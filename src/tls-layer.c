@@ -46,7 +46,7 @@ struct tls_layer {
 	struct tls_framer f[2];
 	uint8_t encrypted[2];    /* ChangeCipherSpec seen from this side */
 	struct tls_label *lab[2];
-	size_t nlab[2];
+	size_t nlab[2], caplab[2];
 	uint64_t unlabelled[2];  /* records past TLS_LABELS_MAX */
 };
 
@@ -212,8 +212,9 @@ static void on_record(void *ctx, const struct tls_record *r)
 		record_text(t, r, scratch, sizeof scratch);   /* keeps `encrypted` right */
 		return;
 	}
-	if (!t->lab[dir])
-		t->lab[dir] = xcalloc(TLS_LABELS_MAX, sizeof *t->lab[dir]);
+	/* grown as needed: most sessions have a handful of labels, and a
+	 * zeroed array of TLS_LABELS_MAX cost 4% of decrypting short sessions */
+	xgrow(&t->lab[dir], &t->caplab[dir], t->nlab[dir] + 1, sizeof *t->lab[dir], 8);
 	struct tls_label *l = &t->lab[dir][t->nlab[dir]++];
 	l->off = r->off;
 	l->end = end;
