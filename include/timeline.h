@@ -272,6 +272,7 @@ const char *tlw_dir(int dir);          /* "c2s", "s2c", "other" */
 const char *tlw_flags(uint8_t flags);  /* "SYN,ACK" */
 void tlw_handshake(const struct timeline *t, struct sbuf *b);  /* "Handshake: ..." */
 void tlw_noarp(const struct timeline *t, struct sbuf *b);      /* "ARP: none: ...", or nothing */
+void tlw_noarp_why(const struct timeline *t, struct sbuf *b);  /* the same without "ARP: ", for answers */
 void tlw_gateway(const struct timeline *t, struct sbuf *b);    /* " (the gateway IP)", or nothing */
 /* The connection's fact lines, each one line or nothing. */
 void tlw_traffic_c2s(const struct timeline *t, struct sbuf *b);  /* "Client -> server: 9 frames, ..." */

@@ -45,8 +45,8 @@ static void q_arp(FILE *o, const struct timeline *t)
 	if (!any) {
 		struct sbuf b;
 		sb_init(&b);
-		tlw_noarp(t, &b);
-		fprintf(o, "- No ARP for this session: %s\n", b.n > 11 ? b.b + 11 : "not in the capture");
+		tlw_noarp_why(t, &b);
+		fprintf(o, "- No ARP for this session: %s\n", b.n ? b.b : "not in the capture");
 	}
 	if (t->gateway[0]) {
 		snprintf(ip, sizeof ip, "%s", t->gateway);

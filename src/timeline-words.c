@@ -401,21 +401,29 @@ void tlw_unscaled(const struct timeline *t, struct sbuf *b)
 }
 
 /* Why there is no ARP in the session; nothing when there is. */
-void tlw_noarp(const struct timeline *t, struct sbuf *b)
+void tlw_noarp_why(const struct timeline *t, struct sbuf *b)
 {
 	const char *nh = t->nexthop ? t->nexthop : "?";
 	switch (t->noarp) {
 	case TLA_HAVE_ARP: break;
-	case TLA_LOOPBACK: sb_str(b, "ARP: none: the server is on this host, reached over loopback"); break;
+	case TLA_LOOPBACK: sb_str(b, "the server is on this host, reached over loopback"); break;
 	case TLA_CACHED:
-		sb_add(b, "ARP: none: the next hop %s was already in the neighbour cache "
+		sb_add(b, "the next hop %s was already in the neighbour cache "
 		       "(--fresh-arp deletes it first)", nh);
 		break;
-	case TLA_NOT_CAPTURED: sb_add(b, "ARP: none captured for the next hop %s", nh); break;
+	case TLA_NOT_CAPTURED: sb_add(b, "none captured for the next hop %s", nh); break;
 	default:
-		sb_str(b, "ARP: none in the capture for these hosts (a cached neighbour entry, "
+		sb_str(b, "none in the capture for these hosts (a cached neighbour entry, "
 		       "or the capture started later)");
 	}
+}
+
+void tlw_noarp(const struct timeline *t, struct sbuf *b)
+{
+	if (t->noarp == TLA_HAVE_ARP)
+		return;
+	sb_str(b, t->noarp == TLA_LOOPBACK || t->noarp == TLA_CACHED ? "ARP: none: " : "ARP: ");
+	tlw_noarp_why(t, b);
 }
 
 /* " (the gateway 192.0.2.1)" after the server side MAC, "" when not known
