@@ -19,6 +19,7 @@ enum pkt_kind {
 	PK_ND,          /* ICMPv6 neighbour solicitation (135) / advertisement (136) */
 	PK_IP,          /* IPv4/IPv6 but not TCP (or a non-first fragment) */
 	PK_TCP,
+	PK_UDP,         /* UDP: sport, dport, payload, cap_paylen, paylen as for TCP */
 };
 
 /* TCP checksum verification (RFC 9293 3.1, with the IPv4/IPv6 pseudo-header). */

@@ -9,6 +9,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "flow-arp.h"
+#include "flow-dns.h"
 #include "flow-table.h"
 #include "session.h"
 
@@ -54,6 +55,7 @@ struct engine {
 	char input_error[256];
 	struct tls_dec_hooks hooks;     /* TLS decryption with o.keys (tls-hooks.h) */
 	struct app_opts app_o;          /* every session's application parsers */
+	struct dns_ring *dr;            /* recent DNS messages (flow-dns.c), NULL until one */
 };
 /* engine.c: where reassembled bytes go (the session is the context) */
 extern const struct stream_sink engine_stream_sink;

@@ -12,8 +12,10 @@
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
-enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND };
+enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND, FP_DNS };
 
+/* FP_DNS frames (flow-dns.h): off is the index of the message in
+ * session.dns, spa/tpa the IP source and destination, dir DIR_OTHER. */
 struct frame_rec {
 	uint64_t ts_ns;
 	uint64_t off;            /* stream offset of the first payload byte (TCP) */
@@ -68,6 +70,8 @@ struct exchange {
 	/* its frames, ACK frame, server time: in the timeline (timeline.h) */
 	struct body_info *bi;    /* EXK_BODY and BDAT: the message */
 };
+
+struct dns_frame;
 
 struct body_info {
 	uint64_t gap;            /* octets not captured */
@@ -141,6 +145,10 @@ struct session {
 		uint8_t tried;       /* a decrypter was attached */
 		uint32_t ok, bad, no_keys, unsupported;   /* protected records */
 	} tlsd;
+	/* the DNS lookups that led to it (flow-dns.h) */
+	struct dns_frame *dns;   /* indexed by the FP_DNS frame records' off */
+	uint32_t ndns;
+	uint32_t dns_dropped;    /* DNS frames that led to it, not kept (cap or budget) */
 };
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or

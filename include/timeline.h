@@ -67,6 +67,7 @@ enum tl_role_kind {
 	TLR_LAST_ACK, TLR_FIN_ACK,
 	TLR_ACK_OF,              /* the frame's acked_* list */
 	TLR_DUPACK, TLR_KEEPALIVE, TLR_KAACK, TLR_ACK, TLR_SEGMENT,
+	TLR_DNS_QUERY, TLR_DNS_ANSWER,   /* FP_DNS frames (flow-dns.h) */
 };
 enum { TLW_SERVER, TLW_CLIENT, TLW_GATEWAY };
 enum { TLO_NO_COMMANDS, TLO_LOST_IN_GAP, TLO_UNSOLICITED };
@@ -154,6 +155,16 @@ void tlw_held_dropped(const struct timeline *t, struct sbuf *b);  /* held client
  * gap, From, To, Subject, Message-ID; empty when there is nothing to say. */
 enum { TLW_MESSAGE_LINES = 8 };
 void tlw_message(const struct body_info *m, int k, struct sbuf *b);
+
+/* ---- DNS frames (timeline-dns.c) ---- */
+struct dns_frame;
+/* The message of DNS frame i, NULL if it is not one. */
+const struct dns_frame *tl_dns(const struct timeline *t, size_t i);
+void tlw_dns_role(const struct timeline *t, size_t i, struct sbuf *b);    /* "DNS query MX lab.test" */
+void tlw_dns_details(const struct timeline *t, size_t i, struct sbuf *b); /* "id 0x1234 a:port -> b:53" */
+const char *tlw_dns_type(unsigned type, char *buf, size_t cap);          /* "MX", "type 16" */
+const char *tlw_dns_rcode(unsigned rcode);                                /* "NXDOMAIN", NULL past 5 */
+void tlw_dns_not_kept(const struct timeline *t, struct sbuf *b);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

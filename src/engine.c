@@ -379,6 +379,11 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 		arp_frame(e, &fr, &p);
 		return;
 	}
+	if (p.kind == PK_UDP && (p.sport == DNS_PORT || p.dport == DNS_PORT)) {
+		struct frame_rec fr;
+		fill_frame(&fr, no, ts, wirelen, &p);
+		dns_frame_in(e, &fr, &p);
+	}
 	if (p.kind != PK_TCP) {
 		e->ft.st.other_frames++;
 		if (p.status)
@@ -492,6 +497,7 @@ void engine_free(struct engine *e)
 	}
 	ft_destroy(&e->ft);
 	arpx_destroy(&e->ax);
+	dns_ring_free(e);
 	free(e->q);
 	free(e);
 }

@@ -79,6 +79,7 @@ void became_smtp(struct engine *e, struct flow *f)
 		arpx_add(&e->ax, &f->al, s);
 		f->indexed = 1;
 	}
+	adopt_dns(e, s);
 }
 
 /* No more ARP/ND frames for it: closed, finished or freed. */
@@ -131,6 +132,7 @@ void session_free(struct session *s)
 	smtp_free(s);
 	smtp_exchanges_free(s);
 	free(s->frames);
+	free(s->dns);
 }
 
 /* The session leaves the budget (it is printed or freed next). */

@@ -146,6 +146,8 @@ static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t
 		put_u(o, f->win);
 		json_analysis(o, f->ta);
 	}
+	if (f->proto == FP_DNS)
+		json_dns(o, t, i);
 	putc_unlocked('}', o);
 }
 

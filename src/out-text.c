@@ -181,7 +181,7 @@ static void text_facts(FILE *o, const struct timeline *t)
 	static const fact_fn before[] = { tlw_handshake, tlw_unscaled, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
 	                                  tlw_trouble_s2c, tlw_duration };
 	static const fact_fn after[] = { tlw_noarp, tlw_sender_check, tlw_cut_short, tlw_midstream,
-	                                 tlw_not_kept, tlw_held_dropped, tlw_tls_note };
+	                                 tlw_not_kept, tlw_held_dropped, tlw_tls_note, tlw_dns_not_kept };
 	struct sbuf b;
 	fputs("\n", o);
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {

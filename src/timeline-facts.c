@@ -53,7 +53,7 @@ static void link_facts(struct timeline *t, const struct sender_info *si)
 	int arp = 0;
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct frame_rec *f = &t->frames[i];
-		arp |= f->dir == DIR_OTHER;
+		arp |= f->proto == FP_ARP || f->proto == FP_ND;
 		if (s->has_mac && f->proto == FP_ARP && f->arp_op == 2 && !memcmp(f->sha, s->smac, 6) &&
 		    memcmp(f->spa, s->sip, 4))
 			t->gw_arp = f;

@@ -31,8 +31,8 @@ const char *tlw_kind(int k)
 
 const char *tlw_proto(int p)
 {
-	static const char *const n[] = { "TCP", "SMTP", "TLS", "ARP", "ND" };
-	return p >= 0 && p <= FP_ND ? n[p] : "?";
+	static const char *const n[] = { "TCP", "SMTP", "TLS", "ARP", "ND", "DNS" };
+	return p >= 0 && p <= FP_DNS ? n[p] : "?";
 }
 
 const char *tlw_dir(int d)
@@ -184,6 +184,8 @@ static void role_words(const struct timeline *t, size_t i, const struct tl_role 
 		sb_str(b, w);
 	else if (r->kind <= TLR_LINK_OTHER)
 		link_words(f, r, b);
+	else if (r->kind == TLR_DNS_QUERY || r->kind == TLR_DNS_ANSWER)
+		tlw_dns_role(t, i, b);
 	else if (r->kind == TLR_HANDSHAKE)
 		sb_str(b, r->arg == 1 ? "handshake 1/3 (SYN)" : r->arg == 2 ? "handshake 2/3 (SYN/ACK)"
 		                      : "handshake 3/3 (ACK)");
@@ -334,6 +336,10 @@ void tlw_details(const struct timeline *t, size_t i, int raw, struct sbuf *r)
 	const struct frame_rec *f = &t->frames[i];
 	if (f->proto == FP_ARP || f->proto == FP_ND) {
 		link_details(f, r);
+		return;
+	}
+	if (f->proto == FP_DNS) {
+		tlw_dns_details(t, i, r);
 		return;
 	}
 	smtp_text(t, i, r);
