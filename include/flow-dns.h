@@ -22,7 +22,7 @@
 #define SMTPTRACE_FLOW_DNS_H
 
 #include <stdint.h>
-#include "dnsmsg.h"
+#include "dec-dns.h"
 
 #define DNS_RING          32
 #define DNS_WINDOW_S      60

@@ -72,6 +72,7 @@ struct exchange {
 };
 
 struct dns_frame;
+struct conn_attempt;
 
 struct body_info {
 	uint64_t gap;            /* octets not captured */
@@ -149,6 +150,9 @@ struct session {
 	struct dns_frame *dns;   /* indexed by the FP_DNS frame records' off */
 	uint32_t ndns;
 	uint32_t dns_dropped;    /* DNS frames that led to it, not kept (cap or budget) */
+	/* failed connection attempts just before it (flow-attempt.h) */
+	struct conn_attempt *att;
+	uint32_t natt, att_more;
 };
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or

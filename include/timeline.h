@@ -165,6 +165,8 @@ void tlw_dns_details(const struct timeline *t, size_t i, struct sbuf *b); /* "id
 const char *tlw_dns_type(unsigned type, char *buf, size_t cap);          /* "MX", "type 16" */
 const char *tlw_dns_rcode(unsigned rcode);                                /* "NXDOMAIN", NULL past 5 */
 void tlw_dns_not_kept(const struct timeline *t, struct sbuf *b);
+/* "Attempts before this connection: ..." (flow-attempt.h), or nothing. */
+void tlw_attempts(const struct timeline *t, struct sbuf *b);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

@@ -1,5 +1,5 @@
 /* dec-dns.c - one DNS message (RFC 1035 4.1) summarised: header, first
- * question, MX/A/AAAA/CNAME answers (dnsmsg.h).
+ * question, MX/A/AAAA/CNAME answers (dec-dns.h).
  *
  * Reads go through need(): `cap` bytes were captured, the message is
  * `wire` bytes long; a read beyond `wire` is malformed, one beyond `cap`
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "decode.h"
-#include "dnsmsg.h"
+#include "dec-dns.h"
 #include "extract.h"
 
 #define DNS_HOPS    16           /* compression pointers followed per name */
@@ -177,8 +177,8 @@ int dns_decode(const uint8_t *p, size_t caplen, size_t wirelen, struct dns_msg *
 	m->qdcount = ld_be16(p + 4);
 	m->ancount = ld_be16(p + 6);
 	size_t off = 12;
+	char name[DNS_NAME_MAX] = "";   /* later questions: parsed, not kept */
 	for (unsigned i = 0; i < m->qdcount; i++) {
-		char name[DNS_NAME_MAX];
 		if (get_name(&d, &off, i ? name : m->qname) < 0 ||
 		    need(&d, off, 4, "DNS: question beyond the message") < 0)
 			return m->status;

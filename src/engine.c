@@ -248,6 +248,8 @@ static void session_frame(struct engine *e, struct flow *f, int dir, const struc
 	s->last_ts = ts;
 
 	int was_closed = s->closed;
+	if (p->flags & (TH_SYN | TH_RST))
+		att_frame(e, f, dir, p, no, ts);
 	tcp_frame(f, dir, p, &fr);
 	if (s->is_smtp >= 0 && (e->needs & ENGINE_NEED_FRAMES))
 		frame_push(e, s, &fr);
@@ -498,6 +500,7 @@ void engine_free(struct engine *e)
 	ft_destroy(&e->ft);
 	arpx_destroy(&e->ax);
 	dns_ring_free(e);
+	att_ring_free(e);
 	free(e->q);
 	free(e);
 }

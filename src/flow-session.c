@@ -80,6 +80,7 @@ void became_smtp(struct engine *e, struct flow *f)
 		f->indexed = 1;
 	}
 	adopt_dns(e, s);
+	att_begin(e, f);
 }
 
 /* No more ARP/ND frames for it: closed, finished or freed. */
@@ -133,6 +134,7 @@ void session_free(struct session *s)
 	smtp_exchanges_free(s);
 	free(s->frames);
 	free(s->dns);
+	free(s->att);
 }
 
 /* The session leaves the budget (it is printed or freed next). */

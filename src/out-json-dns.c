@@ -1,6 +1,7 @@
 /* out-json-dns.c - a DNS frame's `dns` object and a session's `attempts`
  * list in the JSON output (docs/json-schema.md), read from the timeline. */
 #include <string.h>
+#include "flow-attempt.h"
 #include "flow-dns.h"
 #include "out.h"
 #include "timeline.h"
@@ -53,4 +54,28 @@ void json_dns(FILE *o, const struct timeline *t, size_t i)
 	}
 	fprintf(o, "],\"answers_not_kept\":%u,\"answers_other_types\":%u,\"truncated_tc\":%s}",
 	        m->ans_more, m->ans_other, m->tc ? "true" : "false");
+}
+
+/* ",\"attempts\":[...]": the failed connection attempts before the
+ * session (flow-attempt.h); nothing when there were none. */
+void json_attempts(FILE *o, const struct timeline *t)
+{
+	const struct session *s = t->s;
+	char ep[ADDR_EP_MAX];
+	if (!s->natt && !s->att_more)
+		return;
+	fputs(",\"attempts\":[", o);
+	for (uint32_t k = 0; k < s->natt; k++) {
+		const struct conn_attempt *a = &s->att[k];
+		addr_ep(a->family, a->sip, a->sport, ep, sizeof ep);
+		fprintf(o, "%s{\"server\":\"%s\",\"outcome\":\"%s\",\"syn_frames\":[",
+		        k ? "," : "", ep, a->rst_no ? "refused" : "no_answer");
+		for (uint8_t j = 0; j < a->nsyn; j++)
+			fprintf(o, "%s%u", j ? "," : "", a->syn[j]);
+		fprintf(o, "],\"syn_frames_not_kept\":%u", a->syn_more);
+		if (a->rst_no)
+			fprintf(o, ",\"rst_frame\":%u", a->rst_no);
+		putc('}', o);
+	}
+	fprintf(o, "],\"attempts_not_kept\":%u", s->att_more);
 }

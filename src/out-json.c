@@ -203,6 +203,7 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t)
 	FILE *o = c->o.out;
 	json_head(c, t);
 	json_envelope(o, s);
+	json_attempts(o, t);
 	fputs(",\"frames\":[", o);
 	for (size_t i = 0; i < t->nframes; i++)
 		json_frame(c, t, i);

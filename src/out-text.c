@@ -121,6 +121,8 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 	}
 }
 
+static void fact_line(FILE *o, const char *indent, const struct sbuf *b);
+
 static void text_head(struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -141,6 +143,10 @@ static void text_head(struct out_ctx *c, const struct timeline *t)
 		fprintf(o, "  MACs: client side %s, server side %s%s\n", m1, m2,
 		        memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
 	}
+	struct sbuf att;
+	sb_init(&att);
+	tlw_attempts(t, &att);
+	fact_line(o, "  ", &att);
 }
 
 static void text_frames(const struct out_ctx *c, const struct timeline *t)

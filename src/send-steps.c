@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "connect.h"
 #include "send-int.h"
+#include "util-addr.h"
 
 volatile sig_atomic_t run_fd = -1;
 volatile sig_atomic_t run_interrupted;
@@ -278,5 +279,10 @@ int run_connect(struct send_run *r, double timeout, FILE *log)
 	r->fd = -1;                     /* connect_any owns it now */
 	if ((rc = connect_any(&ct, &r->fd, &which, err, sizeof err)))
 		return run_not_started(r, rc, STAGE_CONNECT, err);
+	struct sockaddr_storage me;
+	socklen_t mlen = sizeof me;
+	char ip[INET6_ADDRSTRLEN];
+	if (!getsockname(r->fd, (struct sockaddr *)&me, &mlen))
+		addr_sockaddr((const struct sockaddr *)&me, ip, sizeof ip, &r->conn_port);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * of the other frames is in timeline-words.c. */
 #include <string.h>
 #include "decode.h"
+#include "flow-attempt.h"
 #include "flow-dns.h"
 #include "timeline.h"
 #include "util-addr.h"
@@ -137,4 +138,32 @@ void tlw_dns_not_kept(const struct timeline *t, struct sbuf *b)
 	if (t->s->dns_dropped)
 		sb_add(b, "Note: %u DNS frames that led to this session not kept (a session keeps at "
 		       "most %d)", t->s->dns_dropped, SESSION_MAX_DNS);
+}
+
+/* "Attempts before this connection: 192.0.2.99:25 no answer (SYN frames 5,
+ * 7, 11); 192.0.2.98:25 refused (RST frame 14)", or nothing. */
+void tlw_attempts(const struct timeline *t, struct sbuf *b)
+{
+	const struct session *s = t->s;
+	char ep[ADDR_EP_MAX];
+	if (!s->natt && !s->att_more)
+		return;
+	sb_str(b, "Attempts before this connection: ");
+	for (uint32_t k = 0; k < s->natt; k++) {
+		const struct conn_attempt *a = &s->att[k];
+		addr_ep(a->family, a->sip, a->sport, ep, sizeof ep);
+		sb_add(b, "%s%s ", k ? "; " : "", ep);
+		if (a->rst_no)
+			sb_add(b, "refused (RST frame %u)", a->rst_no);
+		else {
+			sb_str(b, a->nsyn == 1 ? "no answer (SYN frame " : "no answer (SYN frames ");
+			for (uint8_t j = 0; j < a->nsyn; j++)
+				sb_add(b, "%s%u", j ? ", " : "", a->syn[j]);
+			if (a->syn_more)
+				sb_add(b, " and %u more", a->syn_more);
+			sb_str(b, ")");
+		}
+	}
+	if (s->att_more)
+		sb_add(b, "; %u more not kept (a session keeps at most %d)", s->att_more, SESSION_MAX_ATT);
 }

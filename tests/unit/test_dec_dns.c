@@ -8,7 +8,7 @@
 #include <string.h>
 #include <pcap/dlt.h>
 #include "decode.h"
-#include "dnsmsg.h"
+#include "dec-dns.h"
 #include "unit.h"
 
 struct mb { uint8_t b[1024]; size_t n; };

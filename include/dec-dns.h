@@ -1,4 +1,4 @@
-/* dnsmsg.h - a DNS message (RFC 1035 4.1) summarised for the timeline: the
+/* dec-dns.h - a DNS message (RFC 1035 4.1) summarised for the timeline: the
  * header, the first question, and the answers of the types a mail's path
  * goes through (MX, A, AAAA, CNAME), at most DNS_ANS_MAX of them (the rest
  * counted).  Names are in presentation form, made safe in the decoder:
@@ -11,8 +11,8 @@
  * rdata, a compression pointer loop, a name over 255 octets) is
  * PKT_MALFORMED; what was parsed before the problem stays valid.
  * dec-udp.c decodes the UDP header (decode.h's PK_UDP). */
-#ifndef SMTPTRACE_DNSMSG_H
-#define SMTPTRACE_DNSMSG_H
+#ifndef SMTPTRACE_DEC_DNS_H
+#define SMTPTRACE_DEC_DNS_H
 
 #include <stdint.h>
 #include <stddef.h>
