@@ -3,11 +3,13 @@
  * The engine remembers the last ATT_RING connections it saw begin (their
  * SYNs, whether a SYN/ACK came, the RST that refused them).  When a
  * session begins, the ones from the same client to the same server port in
- * the last ATT_WINDOW_S seconds that got no SYN/ACK are copied into it
- * (at most SESSION_MAX_ATT, the rest counted, accounted in the memory
- * budget): "Attempts before this connection: 192.0.2.99:25 no answer (SYN
- * frames 5, 7, 11); 192.0.2.98:25 refused (RST frame 14)".  The attempts
- * are still sessions of their own too. */
+ * the last ATT_WINDOW_S seconds that got no SYN/ACK are copied into it (at
+ * most SESSION_MAX_ATT, the rest counted, accounted in the memory budget;
+ * only when a timeline is wanted, not for --summary): "Attempts before
+ * this connection: 192.0.2.99:25 no answer (SYN frames 5, 7, 11);
+ * 192.0.2.98:25 refused (RST frame 14)".  With `send` (engine_opts.sender)
+ * every client address is this host's.  The attempts are still sessions of
+ * their own too. */
 #ifndef SMTPTRACE_FLOW_ATTEMPT_H
 #define SMTPTRACE_FLOW_ATTEMPT_H
 

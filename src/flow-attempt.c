@@ -40,6 +40,8 @@ static void take(struct engine *e, struct flow *f, const struct conn_attempt *a)
 void att_begin(struct engine *e, struct flow *f)
 {
 	struct session *s = &f->s;
+	if (!(e->needs & ENGINE_NEED_FRAMES))   /* only the timeline says them (not --summary) */
+		return;
 	if (!e->ar) {
 		if (ft_mem_take(&e->ft, sizeof *e->ar))
 			return;

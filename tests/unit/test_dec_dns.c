@@ -176,6 +176,34 @@ static void test_hostile(void)
 	CHECK_STR(d.qname, "\\027\\091\\046\\255");
 }
 
+/* Random damage to a good message: never a crash (ASan), names always
+ * NUL-terminated and free of control bytes, a status whenever it fails. */
+static void test_mutations(void)
+{
+	struct mb m, x; struct dns_msg d;
+	unsigned seed = 12345;
+	mx_answer(&m);
+	int ok = 1;
+	for (int it = 0; it < 20000; it++) {
+		x = m;
+		for (int k = 0; k < 1 + it % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			x.b[(seed >> 8) % x.n] = (uint8_t)(seed >> 20);
+		}
+		int st = dec(&x, x.n, x.n, &d);
+		if ((st == PKT_OK) != (d.err == NULL) || d.nans > DNS_ANS_MAX)
+			ok = 0;
+		for (size_t i = 0; i < d.nans; i++)
+			for (const char *c = d.an[i].data; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+					ok = 0;
+		for (const char *c = d.qname; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				ok = 0;
+	}
+	CHECK(ok);
+}
+
 /* Ethernet + IPv4 + UDP 53 -> 40000 carrying the MX answer. */
 static void test_udp(void)
 {
@@ -206,6 +234,7 @@ int main(void)
 	UNIT_RUN(test_answers);
 	UNIT_RUN(test_cap);
 	UNIT_RUN(test_hostile);
+	UNIT_RUN(test_mutations);
 	UNIT_RUN(test_udp);
 	return UNIT_DONE();
 }
