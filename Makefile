@@ -92,6 +92,7 @@ golden: $(BUILD)/smtptrace
 	@sh tests/golden/check_answers.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_icmp.sh $(BUILD)/smtptrace
 	@sh tests/golden/check_reports.sh $(BUILD)/smtptrace
+	@sh tests/golden/check_dns.sh $(BUILD)/smtptrace
 
 # tshark's SMTP dissector agrees with every golden capture (tests/lib/agree.py).
 agree: $(BUILD)/smtptrace

@@ -20,6 +20,7 @@ enum pkt_kind {
 	PK_IP,          /* IPv4/IPv6 but not TCP (or a non-first fragment) */
 	PK_TCP,
 	PK_ICMP,        /* ICMPv4 / ICMPv6 error about an IP datagram (struct pkt_icmp) */
+	PK_UDP,         /* UDP: sport, dport, payload, cap_paylen, paylen as for TCP */
 };
 
 /* What an ICMP error's quote (the start of the datagram it is about) held. */

@@ -52,4 +52,7 @@ void decode_icmp6_error(struct cur c, size_t wire, struct pkt *p);
 /* dec-tcp.c: a TCP segment; wire is the IP payload length. */
 void decode_tcp(struct cur c, size_t wire, struct pkt *p);
 
+/* dec-udp.c: a UDP datagram; wire is the IP payload length. */
+void decode_udp(struct cur c, size_t wire, struct pkt *p);
+
 #endif

@@ -9,6 +9,8 @@
 #include "decode.h"
 #include "engine.h"
 #include "flow-arp.h"
+#include "flow-attempt.h"
+#include "flow-dns.h"
 #include "flow-table.h"
 #include "session.h"
 
@@ -29,6 +31,7 @@ struct flow {
 	uint64_t acct;                  /* bytes accounted to it in the budget */
 	struct arpx_links al;           /* its places in the ARP/ND index */
 	uint8_t indexed;
+	uint8_t att_slot;               /* its entry in the attempts ring + 1, 0 none */
 };
 
 struct engine {
@@ -54,6 +57,8 @@ struct engine {
 	char input_error[256];
 	struct tls_dec_hooks hooks;     /* TLS decryption with o.keys (tls-hooks.h) */
 	struct app_opts app_o;          /* every session's application parsers */
+	struct dns_ring *dr;            /* recent DNS messages (flow-dns.c), NULL until one */
+	struct att_ring *ar;            /* recent connections (flow-attempt.c), NULL until one */
 };
 /* engine.c: where reassembled bytes go (the session is the context) */
 extern const struct stream_sink engine_stream_sink;

@@ -25,6 +25,9 @@ struct sender_info {
 	size_t nsent;
 	const char *server_arg;        /* --server as given */
 	int server_port;
+	unsigned local_port;           /* the client's port on the connection that carried
+	                                  the dialogue; 0 unknown (the facts below then apply
+	                                  to every session) */
 	const char *ifname;
 	const char *nexthop;           /* printable next-hop address */
 	int via_gateway, loopback;

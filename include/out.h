@@ -62,6 +62,10 @@ void json_message_parts(FILE *o, const struct body_info *b);
 struct session;
 void text_show_data(FILE *o, const struct session *s);
 void json_message_data(FILE *o, const struct body_info *b);
+/* out-json-dns.c: ",\"dns\":{...}" for a DNS frame, nothing for others */
+void json_dns(FILE *o, const struct timeline *t, size_t i);
+/* out-json-dns.c: ",\"attempts\":[...]" when the session had failed attempts before it */
+void json_attempts(FILE *o, const struct timeline *t);
 void summary_session(void *ctx, const struct session *s, const struct timeline *t);
 void summary_end(void *ctx, const struct engine_stats *st);
 void answers_session(void *ctx, const struct session *s, const struct timeline *t);

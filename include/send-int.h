@@ -74,6 +74,7 @@ struct send_run {
 	int fd;
 	struct sockaddr_storage local;
 	struct sockaddr_storage local2;  /* wide: our address in the other family */
+	unsigned conn_port;            /* our port on the connection made (0 unknown) */
 	struct capture *cap;
 	FILE *out;
 	char path[PATH_MAX];

@@ -12,7 +12,7 @@
 
 enum { DIR_C2S = 0, DIR_S2C = 1, DIR_OTHER = 2 };
 
-enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND, FP_ICMP };
+enum fproto { FP_TCP, FP_SMTP, FP_TLS, FP_ARP, FP_ND, FP_ICMP, FP_DNS };
 
 /* An ICMP error about the session (flow-icmp.c): who sent it, and the
  * session's segment it quotes. */
@@ -26,6 +26,8 @@ struct frame_icmp {
 	uint8_t from[16];        /* the ICMP message's source (a router, or the host) */
 };
 
+/* FP_DNS frames (flow-dns.h): off is the index of the message in
+ * session.dns, spa/tpa the IP source and destination, dir DIR_OTHER. */
 struct frame_rec {
 	uint64_t ts_ns;
 	uint64_t off;            /* stream offset of the first payload byte (TCP) */
@@ -101,6 +103,9 @@ struct exchange {
 #define SMTP_RLINES_MAX     64
 #define SMTP_RLINE_MAX      512
 #define SMTP_RLINES_SESSION (1u << 20)
+
+struct dns_frame;
+struct conn_attempt;
 
 struct body_info {
 	uint64_t gap;            /* octets not captured */
@@ -189,6 +194,13 @@ struct session {
 		uint8_t tried;       /* a decrypter was attached */
 		uint32_t ok, bad, no_keys, unsupported;   /* protected records */
 	} tlsd;
+	/* the DNS lookups that led to it (flow-dns.h) */
+	struct dns_frame *dns;   /* indexed by the FP_DNS frame records' off */
+	uint32_t ndns;
+	uint32_t dns_dropped;    /* DNS frames that led to it, not kept (cap or budget) */
+	/* failed connection attempts just before it (flow-attempt.h) */
+	struct conn_attempt *att;
+	uint32_t natt, att_more;
 };
 
 /* scan.c: count LFs in p[0..n) up to the first LF that is the last byte or

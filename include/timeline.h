@@ -74,6 +74,7 @@ enum tl_role_kind {
 	TLR_ACK_OF,              /* the frame's acked_* list */
 	TLR_DUPACK, TLR_KEEPALIVE, TLR_KAACK, TLR_ACK, TLR_SEGMENT,
 	TLR_ICMP,                /* an ICMP error about the session (frame_rec.icmp) */
+	TLR_DNS_QUERY, TLR_DNS_ANSWER,   /* FP_DNS frames (flow-dns.h) */
 };
 enum { TLW_SERVER, TLW_CLIENT, TLW_GATEWAY };
 enum { TLO_NO_COMMANDS, TLO_LOST_IN_GAP, TLO_UNSOLICITED };
@@ -336,6 +337,18 @@ size_t tlw_mistake_item(const struct timeline *t, size_t k, struct sbuf *b);
 void tlw_mistakes(const struct timeline *t, struct sbuf *b);
 /* " [client mistake: ...]" for each mistake frame i shows, or nothing. */
 void tlw_mistake_notes(const struct timeline *t, size_t i, struct sbuf *b);
+
+/* ---- DNS frames (timeline-dns.c) ---- */
+struct dns_frame;
+/* The message of DNS frame i, NULL if it is not one. */
+const struct dns_frame *tl_dns(const struct timeline *t, size_t i);
+void tlw_dns_role(const struct timeline *t, size_t i, struct sbuf *b);    /* "DNS query MX lab.test" */
+void tlw_dns_details(const struct timeline *t, size_t i, struct sbuf *b); /* "id 0x1234 a:port -> b:53" */
+const char *tlw_dns_type(unsigned type, char *buf, size_t cap);          /* "MX", "type 16" */
+const char *tlw_dns_rcode(unsigned rcode);                                /* "NXDOMAIN", NULL past 5 */
+void tlw_dns_not_kept(const struct timeline *t, struct sbuf *b);
+/* "Attempts before this connection: ..." (flow-attempt.h), or nothing. */
+void tlw_attempts(const struct timeline *t, struct sbuf *b);
 
 /* internal to the timeline-*.c files */
 void tl_facts(struct timeline *t, const struct sender_info *si);

@@ -24,6 +24,8 @@ static void upper(int proto, struct cur pl, size_t wlen, int ipv6, struct pkt *p
 {
 	if (proto == IPPROTO_TCP)
 		decode_tcp(pl, wlen, p);
+	else if (proto == IPPROTO_UDP)
+		decode_udp(pl, wlen, p);
 	else if (ipv6 && proto == IPPROTO_ICMPV6)
 		decode_icmp6(pl, wlen, p);
 	else if (!ipv6 && proto == IPPROTO_ICMP)

@@ -258,6 +258,8 @@ static void session_frame(struct engine *e, struct flow *f, int dir, const struc
 	s->last_ts = ts;
 
 	int was_closed = s->closed;
+	if (p->flags & (TH_SYN | TH_RST))
+		att_frame(e, f, dir, p, no, ts);
 	tcp_frame(f, dir, p, ts, no, wirelen, &v);
 	if (s->is_smtp >= 0 && (e->needs & ENGINE_NEED_FRAMES))
 		tcp_record(e, s, dir, p, ts, no, wirelen, &v);
@@ -391,6 +393,11 @@ void engine_frame(struct engine *e, uint64_t ts, const uint8_t *data,
 	}
 	if (p.kind == PK_ICMP)          /* shown in its session; counted below all the same */
 		icmp_frame(e, &p, no, ts, wirelen);
+	if (p.kind == PK_UDP && (p.sport == DNS_PORT || p.dport == DNS_PORT)) {
+		struct frame_rec fr;
+		fill_frame(&fr, no, ts, wirelen, &p);
+		dns_frame_in(e, &fr, &p);
+	}
 	if (p.kind != PK_TCP) {
 		e->ft.st.other_frames++;
 		if (p.status)
@@ -505,6 +512,8 @@ void engine_free(struct engine *e)
 	}
 	ft_destroy(&e->ft);
 	arpx_destroy(&e->ax);
+	dns_ring_free(e);
+	att_ring_free(e);
 	free(e->q);
 	free(e);
 }

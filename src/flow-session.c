@@ -79,6 +79,8 @@ void became_smtp(struct engine *e, struct flow *f)
 		arpx_add(&e->ax, &f->al, s);
 		f->indexed = 1;
 	}
+	adopt_dns(e, s);
+	att_begin(e, f);
 }
 
 /* No more ARP/ND frames for it: closed, finished or freed. */
@@ -131,6 +133,8 @@ void session_free(struct session *s)
 	smtp_free(s);
 	smtp_exchanges_free(s);
 	free(s->frames);
+	free(s->dns);
+	free(s->att);
 }
 
 int session_mem_take(struct session *s, uint64_t n)

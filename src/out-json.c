@@ -280,6 +280,8 @@ static void json_frame(const struct out_ctx *c, const struct timeline *t, size_t
 		json_analysis(o, f->ta);
 	} else if (f->proto == FP_ICMP)
 		json_icmp_frame(o, t, i);
+	else if (f->proto == FP_DNS)
+		json_dns(o, t, i);
 	else
 		json_link(o, t, i);
 	putc_unlocked('}', o);
@@ -424,6 +426,7 @@ void json_session(void *ctx, const struct session *s, const struct timeline *t)
 	json_head(c, t);
 	json_envelope(o, s);
 	json_verdict(o, t);
+	json_attempts(o, t);
 	fputs(",\"frames\":[", o);
 	for (size_t i = 0; i < t->nframes; i++)
 		json_frame(c, t, i);

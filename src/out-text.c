@@ -129,6 +129,8 @@ static void text_table(const struct out_ctx *c, const struct timeline *t)
 	timing_legend(c, t);
 }
 
+static void fact_line(FILE *o, const char *indent, const struct sbuf *b, int width);
+
 static void text_head(struct out_ctx *c, const struct timeline *t)
 {
 	FILE *o = c->o.out;
@@ -151,6 +153,10 @@ static void text_head(struct out_ctx *c, const struct timeline *t)
 		         memcmp(s->cmac, "\0\0\0\0\0\0", 6) ? gw.b : " (loopback)");
 		wrap_pair(o, 0, line, "", "", NULL, c->o.width > 0 ? (size_t)c->o.width : 0, 4);
 	}
+	struct sbuf att;
+	sb_init(&att);
+	tlw_attempts(t, &att);
+	fact_line(o, "  ", &att, c->o.width);
 }
 
 #define MORE_SHOWN 10          /* continuation lines shown of a reply that is not EHLO's */
@@ -255,7 +261,7 @@ static void text_facts(FILE *o, const struct timeline *t, int width)
 	static const fact_fn before[] = { tlw_handshake, tlw_greeting_wait, tlw_unscaled, tlw_traffic_c2s, tlw_traffic_s2c, tlw_trouble_c2s,
 	                                  tlw_trouble_s2c, tlw_duration };
 	static const fact_fn after[] = { tlw_mistakes, tlw_noarp, tlw_sender_check, tlw_cut_short, tlw_midstream,
-	                                 tlw_not_kept, tlw_held_dropped, tlw_tls_note };
+	                                 tlw_not_kept, tlw_held_dropped, tlw_tls_note, tlw_dns_not_kept };
 	struct sbuf b;
 	fputs("\n", o);
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "send-int.h"
 #include "tls-keys.h"
+#include "util-addr.h"
 
 static void annotate_capture(const struct send_run *r);
 
@@ -92,6 +93,20 @@ static void settle(struct send_run *r)
 }
 
 /* What the sender knows, for the timeline (H-timeline fills the rest). */
+/* Our port on the connection that carried the dialogue: the one connect
+ * made (MX fallback), else the socket's before connect (bound to the
+ * route's source); 0 when not known. */
+static unsigned dialogue_port(const struct send_run *r)
+{
+	char ip[INET6_ADDRSTRLEN];
+	unsigned port = 0;
+	if (r->conn_port)
+		return r->conn_port;
+	if (r->local.ss_family && addr_sockaddr((const struct sockaddr *)&r->local, ip, sizeof ip, &port) < 0)
+		return 0;
+	return port;
+}
+
 static void fill_sender(const struct send_run *r, struct sender_info *si)
 {
 	struct capture_stats st = { 0 };
@@ -108,7 +123,7 @@ static void fill_sender(const struct send_run *r, struct sender_info *si)
 		.capture_file = r->saved ? r->path : NULL, .has_result = 1,
 		.exit_code = r->res.exit_code, .stage = r->res.stage,
 		.error = r->res.error[0] ? r->res.error : NULL,
-		.server_port = atoi(r->in.port),
+		.server_port = atoi(r->in.port), .local_port = dialogue_port(r),
 	};
 }
 

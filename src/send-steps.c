@@ -276,5 +276,10 @@ int run_connect(struct send_run *r, double timeout, FILE *log)
 	r->fd = -1;                     /* connect_any owns it now */
 	if ((rc = connect_any(&ct, &r->fd, &which, err, sizeof err)))
 		return run_not_started(r, rc, STAGE_CONNECT, err);
+	struct sockaddr_storage me;
+	socklen_t mlen = sizeof me;
+	char ip[INET6_ADDRSTRLEN];
+	if (!getsockname(r->fd, (struct sockaddr *)&me, &mlen))
+		addr_sockaddr((const struct sockaddr *)&me, ip, sizeof ip, &r->conn_port);
 	return 0;
 }

@@ -99,6 +99,10 @@ static void sender_check(struct timeline *t, const struct sender_info *si)
 
 void tl_facts(struct timeline *t, const struct sender_info *si)
 {
+	/* the sender's facts are about the connection that carried the
+	 * dialogue, not its failed attempts (flow-attempt.h) */
+	if (si && si->local_port && t->s->cport != si->local_port)
+		si = NULL;
 	handshake_facts(t);
 	response_times(t);
 	link_facts(t, si);

@@ -2,6 +2,7 @@
  * from the timeline (timeline.h).  No wording here: timeline-words.c. */
 #include <string.h>
 #include "decode.h"
+#include "flow-dns.h"
 #include "timeline.h"
 
 static int who(const struct session *s, const uint8_t *a, size_t n)
@@ -109,6 +110,11 @@ size_t tl_roles(const struct timeline *t, size_t i, struct tl_role *out, size_t 
 		return 0;
 	if (f->proto == FP_ICMP) {
 		out[0] = (struct tl_role){ .kind = TLR_ICMP };
+		return 1;
+	}
+	if (f->proto == FP_DNS) {
+		const struct dns_frame *d = tl_dns(t, i);
+		out[0] = (struct tl_role){ .kind = d && d->m.qr ? TLR_DNS_ANSWER : TLR_DNS_QUERY };
 		return 1;
 	}
 	if (f->dir > 1) {

@@ -31,8 +31,8 @@ const char *tlw_kind(int k)
 
 const char *tlw_proto(int p)
 {
-	static const char *const n[] = { "TCP", "SMTP", "TLS", "ARP", "ND", "ICMP" };
-	return p >= 0 && p <= FP_ICMP ? n[p] : "?";
+	static const char *const n[] = { "TCP", "SMTP", "TLS", "ARP", "ND", "ICMP", "DNS" };
+	return p >= 0 && p <= FP_DNS ? n[p] : "?";
 }
 
 const char *tlw_dir(int d)
@@ -186,6 +186,8 @@ static void role_words(const struct timeline *t, size_t i, const struct tl_role 
 		link_words(f, r, b);
 	else if (r->kind == TLR_ICMP)
 		tlw_icmp_role(t, i, b);
+	else if (r->kind == TLR_DNS_QUERY || r->kind == TLR_DNS_ANSWER)
+		tlw_dns_role(t, i, b);
 	else if (r->kind == TLR_HANDSHAKE)
 		sb_str(b, r->arg == 1 ? "handshake 1/3 (SYN)" : r->arg == 2 ? "handshake 2/3 (SYN/ACK)"
 		                      : "handshake 3/3 (ACK)");
@@ -341,6 +343,10 @@ void tlw_details(const struct timeline *t, size_t i, int raw, struct sbuf *r)
 	}
 	if (f->proto == FP_ICMP) {
 		tlw_icmp_details(t, i, raw, r);
+		return;
+	}
+	if (f->proto == FP_DNS) {
+		tlw_dns_details(t, i, r);
 		return;
 	}
 	smtp_text(t, i, r);

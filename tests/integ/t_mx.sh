@@ -3,10 +3,13 @@
 # the lab (the client namespace's resolver points at it, nothing else).
 #   lab.test   MX 10 mx1 (198.51.100.26: refused), MX 20 mx2 (the sink):
 #              the dead preferred host is passed, the mail delivered, the DNS
-#              exchange (MX query and answer) is in the capture;
+#              exchange (MX query and answer) is in the capture and at the
+#              top of the delivering session's timeline, with the refused
+#              mx1 as an attempt before it (and the sender's facts on it alone);
 #   multi.test MX 10 mxa (198.51.100.26 and .27: refused, no host), MX 20
 #              mxb (the sink; an AAAA too, where nothing listens): every
-#              address tried in turn, the IPv6 attempt captured as well;
+#              address tried in turn, the IPv6 attempt captured as well; the
+#              delivering session lists them (no answer, refused) at its top;
 #   nomx.test  no MX, an A record (the sink): delivered to the A (RFC 5321 5.1);
 #   null.test  MX "." (RFC 7505): exit 3, "accepts no mail", nothing sent;
 #   two domains: a usage error (2);
@@ -48,6 +51,19 @@ syns=$(tshark -r "$cap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields 
 [ "$syns" = "198.51.100.25 198.51.100.26 " ] || { tshark -r "$cap" >&2; t_fail "SYNs to: $syns"; }
 st_analyze "$cap"
 [ "$A_RC" = 0 ] || { t_show "$A_OUT" "$A_ERR"; t_fail "analyze of the MX capture exited $A_RC"; }
+# the timeline of the delivering session: the lookup at its top, the refused
+# preferred host listed as an attempt, the sender's facts on it alone
+tl=$(awk "/^Session .* -> server $LAB_SERVER_IP:25/,0" "$T_OUT")
+printf '%s\n' "$tl" | grep -q -- '--- DNS  DNS query MX lab.test' || { t_show "$T_OUT"; t_fail "no DNS query MX at the top of the timeline"; }
+printf '%s\n' "$tl" | grep -q 'DNS answer: .*mx1.lab.test preference 10' || { t_show "$T_OUT"; t_fail "no DNS MX answer in the timeline"; }
+printf '%s\n' "$tl" | grep -q "DNS answer: mx2.lab.test is $LAB_SERVER_IP" || { t_show "$T_OUT"; t_fail "no DNS A answer for mx2 in the timeline"; }
+first=$(printf '%s\n' "$tl" | awk '$1 ~ /^[0-9]+$/ {print $4; exit}')
+[ "$first" = DNS ] || { t_show "$T_OUT"; t_fail "the first frame of the session is $first, not DNS"; }
+printf '%s\n' "$tl" | grep -Eq '^  Attempts before this connection: 198\.51\.100\.26:25 refused \(RST frame [0-9]+\)' ||
+	{ t_show "$T_OUT"; t_fail "no attempts line for the refused mx1"; }
+[ "$(grep -c '^  Sender check:' "$T_OUT")" = 1 ] || { t_show "$T_OUT"; t_fail "the sender check is not on the delivering session alone"; }
+printf '%s\n' "$tl" | grep -q '^  Sender check:' || { t_show "$T_OUT"; t_fail "no sender check on the delivering session"; }
+grep -q 'DNS query MX lab.test' "$A_OUT" || { t_show "$A_OUT"; t_fail "analyze of the capture: no DNS query MX"; }
 
 # 2: every address of mxa, then mxb
 st_send --to ta@multi.test "${common[@]}" --timeout 2 -w "$LAB_DIR/multi.pcapng"
@@ -59,6 +75,11 @@ done
 [ "$(grep -c '^\*\*\* .*(mxa.multi.test, MX preference 10)' "$T_OUT")" = 2 ] ||
 	{ t_show "$T_OUT"; t_fail "the two failures of mxa are not said"; }
 grep "^\*\*\*" "$T_OUT" >&2
+# the delivering session lists the dead (no answer) and refused addresses of mxa
+att=$(awk "/^Session .* -> server $LAB_SERVER_IP:25/,0" "$T_OUT" | grep '^  Attempts before this connection:')
+case $att in *"198.51.100.27:25 no answer (SYN frame"*"198.51.100.26:25 refused (RST frame"* | \
+             *"198.51.100.26:25 refused (RST frame"*"198.51.100.27:25 no answer (SYN frame"*) ;;
+*) t_show "$T_OUT"; t_fail "attempts line of the delivering session: $att" ;; esac
 # mxb has an AAAA too (the sink listens on IPv4 only): tried, and captured
 grep -q "^=== Trying \[$LAB_SERVER_IP6\]:25 (mxb.multi.test, MX preference 20)" "$T_OUT" ||
 	{ t_show "$T_OUT"; t_fail "the AAAA of mxb not tried"; }

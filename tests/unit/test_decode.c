@@ -525,8 +525,8 @@ static void test_truncated(void)
 	CHECK_STR(p.err, "TCP: options truncated");
 	/* ... and the options that made it are still reported (MSS, not WS) */
 	CHECK(p.mss == 1460 && p.wscale == -1 && p.payload == NULL);
-	/* a non-TCP datagram cut short is truncated too */
-	n = put_eth(f, 0x0800) + put_ip4(f + 14, 60, 17, 0);
+	/* a datagram of another protocol (GRE) cut short is truncated too */
+	n = put_eth(f, 0x0800) + put_ip4(f + 14, 60, 47, 0);
 	CHECK(dec(DLT_EN10MB, f, n + 8, 14 + 60, &p) == PKT_TRUNCATED);
 	CHECK(p.kind == PK_IP);
 	CHECK_STR(p.err, "IPv4: payload truncated");
