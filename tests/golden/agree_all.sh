@@ -30,8 +30,9 @@ for cap in "$@"; do
 	# not comparable: cut-short and the fuzzer's inputs; smtps*: implicit TLS
 	# (tshark shows no SMTP inside TLS without keys); midstream: tshark reads
 	# the message body of a capture that starts mid-message as commands,
-	# where we resynchronise at real SMTP on purpose.
-	case $(basename "$cap") in cut-short.pcap|fuzz-*|smtps*|midstream.pcap) continue ;; esac
+	# where we resynchronise at real SMTP on purpose; icmp-refused: no SMTP
+	# at all (every SYN refused by ICMP; check_icmp.sh compares its ICMP).
+	case $(basename "$cap") in cut-short.pcap|fuzz-*|smtps*|midstream.pcap|icmp-refused.pcap) continue ;; esac
 	port=25
 	case $(basename "$cap") in
 	port2525*) port=2525 ;; port10025*|split-greeting*) port=10025 ;; lab-client-aiosmtpd*) port=2527 ;;
