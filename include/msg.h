@@ -36,5 +36,8 @@ int msg_header_value_ok(const char *s);
  * length, or NULL with a one-line reason in err (e.g. "--to: address
  * contains a line break"). */
 char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t errlen);
+/* Does the body begin with its own header block (a From or Subject field)?
+ * Then it is sent as written, only Date and Message-ID added. */
+int msg_has_headers(const char *body, size_t len);
 
 #endif

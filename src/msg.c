@@ -159,6 +159,12 @@ static int check_inputs(const struct msg_opts *o, char *err, size_t errlen)
 	return what ? -1 : 0;
 }
 
+int msg_has_headers(const char *body, size_t len)
+{
+	long hl = body ? header_block_len(body, len) : -1;
+	return hl > 0 && (has_field(body, (size_t)hl, "From") || has_field(body, (size_t)hl, "Subject"));
+}
+
 char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t errlen)
 {
 	if (check_inputs(o, err, errlen))
@@ -173,8 +179,7 @@ char *msg_build(const struct msg_opts *o, size_t *out_len, char *err, size_t err
 	time_t t = o->date ? o->date : time(NULL);
 	const char *body = o->body ? o->body : "";
 	long hl = o->raw && !o->mime ? header_block_len(body, o->body_len) : -1;
-	if (hl > 0 && (has_field(body, (size_t)hl, "From") ||
-	               has_field(body, (size_t)hl, "Subject"))) {
+	if (o->raw && !o->mime && msg_has_headers(body, o->body_len)) {
 		/* The user wrote the headers: add only what a message must have. */
 		if (!has_field(body, (size_t)hl, "Date"))
 			put_date(f, t);

@@ -156,7 +156,10 @@ int send_input_load(struct send_args *a, struct send_input *in)
 		.from = a->from, .to = a->to, .nto = a->nto, .subject = a->subject,
 		.body = body, .body_len = body_len, .helo = a->helo, .raw = 1,
 	};
-	if (send_mime_wanted(a)) {
+	/* A body without its own headers goes through the MIME writer even with
+	 * nothing attached: 7bit when ASCII, else 8bit only for a server that
+	 * takes 8BITMIME and quoted-printable for one that does not. */
+	if (send_mime_wanted(a) || !msg_has_headers(body, body_len)) {
 		rc = send_mime_build(a, &mo, in);
 		free(body);
 		return rc;
