@@ -81,6 +81,13 @@ static void failure(const struct timeline *t, struct sbuf *b)
 		sb_add(b, " (frame %u)", tx->rep[0]);
 }
 
+/* No SYN/ACK and no SMTP: the connection was never made (refused, or no
+ * answer in the capture); its end and slowest step say nothing more. */
+static int never_connected(const struct timeline *t)
+{
+	return t->verdict.outcome == TLV_INCOMPLETE && !t->hs[1] && !t->s->nex;
+}
+
 static void outcome_words(const struct timeline *t, struct sbuf *b)
 {
 	const struct tl_verdict *v = &t->verdict;
@@ -104,6 +111,11 @@ static void outcome_words(const struct timeline *t, struct sbuf *b)
 		failure(t, b);
 		break;
 	case TLV_INCOMPLETE:
+		if (never_connected(t)) {
+			sb_str(b, t->s->d[DIR_S2C].rst ? "not connected: the server refused it (RST to the SYN)"
+			                               : "not connected: no answer to the SYN in the capture");
+			break;
+		}
 		sb_str(b, v->transactions ? "incomplete: a transaction was started but no message was accepted" :
 		       t->s->smtp.midstream ? "incomplete: the capture started after the session did" :
 		       "incomplete: no message was sent");
@@ -157,6 +169,8 @@ void tlw_verdict(const struct timeline *t, struct sbuf *b)
 	const struct tl_verdict *v = &t->verdict;
 	sb_str(b, "Verdict: ");
 	outcome_words(t, b);
+	if (never_connected(t))
+		return;
 	end_words(t, b);
 	if (!v->has_slow)
 		return;
