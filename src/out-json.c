@@ -180,19 +180,16 @@ static void json_icmp_frame(FILE *o, const struct timeline *t, size_t i)
 	json_put_str(o, tlw_icmp_name(f->family, q->type, q->code));
 	fputs(",\"from\":", o);
 	json_ip(o, f->family, q->from);
-	fprintf(o, q->mtu ? ",\"mtu\":%u" : ",\"mtu\":null", q->mtu);
+	json_num_or_null(o, ",", "mtu", q->mtu != 0, q->mtu);
 	fprintf(o, ",\"about\":\"%s\"", tlw_dir(d));
-	fprintf(o, t->fm[i].quoted ? ",\"quoted_frame\":%u" : ",\"quoted_frame\":null", t->fm[i].quoted);
+	json_num_or_null(o, ",", "quoted_frame", t->fm[i].quoted != 0, t->fm[i].quoted);
 	addr_ep(s->family, d == DIR_C2S ? s->cip : s->sip, d == DIR_C2S ? s->cport : s->sport, a, sizeof a);
 	addr_ep(s->family, d == DIR_C2S ? s->sip : s->cip, d == DIR_C2S ? s->sport : s->cport, b, sizeof b);
 	fputs(",\"quote\":{\"src\":", o);
 	json_put_str(o, a);
 	fputs(",\"dst\":", o);
 	json_put_str(o, b);
-	if (q->quote >= ICMPQ_SEQ)
-		fprintf(o, ",\"seq\":%u", (uint32_t)(q->qseq - s->d[d].isn));
-	else
-		fputs(",\"seq\":null", o);
+	json_num_or_null(o, ",", "seq", q->quote >= ICMPQ_SEQ, (uint32_t)(q->qseq - s->d[d].isn));
 	fprintf(o, ",\"ip_length\":%u,\"status\":\"%s\"}}", q->qiplen,
 	        (f->status & PKT_MALFORMED) ? "malformed" : (f->status & PKT_TRUNCATED) ? "truncated" : "ok");
 }
@@ -211,10 +208,10 @@ static void json_icmp_groups(FILE *o, const struct timeline *t)
 		fprintf(o, ",\"about\":\"%s\",\"frames\":", tlw_dir(g->qdir));
 		json_frames(o, g->frames, g->nframes);
 		fprintf(o, ",\"path_mtu\":%s", g->pmtu ? "true" : "false");
-		fprintf(o, g->mtu ? ",\"mtu\":%u" : ",\"mtu\":null", g->mtu);
-		fprintf(o, g->seglen ? ",\"segment_len\":%u" : ",\"segment_len\":null", g->seglen);
+		json_num_or_null(o, ",", "mtu", g->mtu != 0, g->mtu);
+		json_num_or_null(o, ",", "segment_len", g->seglen != 0, g->seglen);
 		fprintf(o, ",\"retransmissions_after\":%u", g->retrans);
-		fprintf(o, g->maxlen_after ? ",\"largest_after\":%u" : ",\"largest_after\":null", g->maxlen_after);
+		json_num_or_null(o, ",", "largest_after", g->maxlen_after != 0, g->maxlen_after);
 		sb_init(&b);
 		tlw_icmp_fact(t, k, &b);
 		fputs(",\"diagnosis\":", o);
@@ -408,8 +405,7 @@ static void json_exchange(FILE *o, const struct timeline *t, size_t i)
 		fputs(",\"reply_code\":null", o);
 	fputs(",\"reply_frames\":", o);
 	json_frames(o, tx->rep, tx->nrep);
-	if (tx->ack_frame) fprintf(o, ",\"ack_frame\":%u", tx->ack_frame);
-	else fputs(",\"ack_frame\":null", o);
+	json_num_or_null(o, ",", "ack_frame", tx->ack_frame != 0, tx->ack_frame);
 	if (tx->has_resp) fprintf(o, ",\"response_time\":%.9f", (double)tx->resp_ns / 1e6 / 1e3);
 	json_timing(o, t, i);
 	fprintf(o, ",\"pipelined\":%s,\"tls\":%s", x->pipelined ? "true" : "false",
