@@ -17,13 +17,15 @@ say() { [ $quiet = 1 ] || echo "deps: $*"; }
 # (installed with --no-install-recommends, so listed here): swaks needs
 # Net::SSLeay/IO::Socket::SSL for TLS, IO::Socket::INET6 for IPv6,
 # Authen::SASL for some AUTH mechanisms; msmtp and curl verify against
-# ca-certificates.
+# ca-certificates; Chromium and rsvg-convert render text only with a font
+# installed (chromium-headless-shell merely recommends one): fonts-dejavu-core,
+# the SVG's first font family.
 PKGS="build-essential pkg-config libpcap-dev libssl-dev libmagic-dev
 iproute2 ethtool python3 python3-aiosmtpd postfix tshark swaks
 libnet-ssleay-perl libio-socket-ssl-perl libio-socket-inet6-perl
 libauthen-sasl-perl libnet-dns-perl msmtp curl ca-certificates clang
 cppcheck clang-tidy dnsmasq-base openssl procps bsdutils librsvg2-bin
-chromium-headless-shell"
+chromium-headless-shell fonts-dejavu-core"
 
 # What the build and the tests call, probed directly: on a machine where
 # all of it works (installed by any means, Debian or not, root or not) there
@@ -58,7 +60,8 @@ pgrep:have pgrep
 script:have script
 timeout:have timeout
 rsvg-convert:have rsvg-convert
-chromium-headless-shell:have chromium-headless-shell'
+chromium-headless-shell:have chromium-headless-shell
+fonts-dejavu:[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]'
 absent=
 nl='
 '
